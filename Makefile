@@ -31,8 +31,8 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(DATA_built): $(SQL_PARTS) $(EXTENSION).control
-	@{ printf '/* %s -- assembled from sql/src/*.sql; edit those, not this file */\n\n' '$(notdir $@)'; \
+$(DATA_built): $(SQL_PARTS) $(EXTENSION).control Makefile
+	@{ printf -- '-- %s: assembled by make from sql/src/NN_*.sql; edit those, not this file\n\n' '$(notdir $@)'; \
 	   printf '\\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \\quit\n\n'; \
 	   for f in $(SQL_PARTS); do printf '\n-- ==== %s ====\n' "$$f"; cat "$$f"; done; } > $@
 
