@@ -342,11 +342,12 @@ one_call(tb_run *run, int paramrow, int64 *ns)
 }
 
 /*
- * Execute one call in the run's mode.  Buffer and WAL usage of the call
+ * Execute call number `iteration` (1-based; it picks the parameter row) in
+ * the run's mode.  Buffer and WAL usage of the call
  * (and only of the call) is added to the run's totals when timed.
  */
-static void
-do_call(tb_run *run, int iteration, bool timed)
+void
+tb_run_call(tb_run *run, int iteration, bool timed)
 {
 	int			paramrow = run->nparamrows > 0 ? (iteration - 1) % run->nparamrows : 0;
 	BufferUsage bu0 = pgBufferUsage;
@@ -458,7 +459,7 @@ tb_run_loop(tb_run *run)
 	for (i = 1; i <= run->spec.warmup; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		do_call(run, i, false);
+		tb_run_call(run, i, false);
 		if (run->spec.mode == TB_MODE_COMMIT)
 			SPI_commit();
 	}
@@ -467,7 +468,7 @@ tb_run_loop(tb_run *run)
 	for (i = 1; i <= run->spec.iterations; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		do_call(run, i, true);
+		tb_run_call(run, i, true);
 		if (run->spec.mode == TB_MODE_COMMIT)
 		{
 			if (run->n - run->flushed >= SAMPLE_FLUSH)

@@ -84,6 +84,7 @@ extern tb_mode tb_parse_mode(const char *mode);
 extern void tb_check_spec(const tb_spec *spec);
 extern int64 tb_interval_ns(Interval *iv);
 extern void tb_run_setup(tb_run *run);
+extern void tb_run_call(tb_run *run, int iteration, bool timed);
 extern void tb_run_loop(tb_run *run);
 extern int64 tb_run_insert(tb_run *run);
 extern void tb_run_flush_samples(tb_run *run);

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# scripts/demo.sh: the whole main job on a throwaway cluster.
+#
+# Installs what is missing (as root), builds and installs tas_bench, starts a
+# temporary PostgreSQL cluster (postgres OS user, unix socket in a temp dir,
+# no TCP), loads the stand-in tasker schema, generates a dataset, runs the
+# orchestration suite and prints a summary; then stops the cluster and
+# removes the temp dir, also on Ctrl-C.  Steps whose feature is not built yet
+# are skipped with a note.
+#
+# Environment: TB_DEMO_TASKS (default 10000), TB_DEMO_SEED (default 1).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tasks=${TB_DEMO_TASKS:-10000}
+seed=${TB_DEMO_SEED:-1}
+
+tb_need_packages
+tb_build
+
+dir=$(tb_scratch_dir)
+cleanup() {
+  trap - EXIT INT TERM
+  tb_cluster_stop "$dir"
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'echo "interrupted" >&2; exit 130' INT TERM
+
+tb_say "starting a throwaway cluster in $dir"
+tb_cluster_start "$dir"
+psql_demo() { tb_as_pg psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+has_function() {
+  [ "$(psql_demo -tA -c "SELECT to_regprocedure('$1') IS NOT NULL")" = t ]
+}
+
+psql_demo -c "CREATE EXTENSION tas_bench" -c "SELECT 'tas_bench ' || tas_bench.version() AS installed"
+
+schema="$TB_ROOT/test/fixtures/tasker_schema.sql"
+if [ -f "$schema" ]; then
+  tb_say "loading the stand-in tasker schema"
+  psql_demo -f "$schema" >/dev/null || tb_die "loading $schema failed"
+else
+  tb_say "not there yet: the stand-in tasker schema (test/fixtures/tasker_schema.sql)"
+fi
+
+if has_function 'tas_bench.generate(integer,bigint,text[],jsonb,name,timestamptz)' ||
+   has_function 'tas_bench.generate(integer,bigint,text[],jsonb,name)'; then
+  tb_say "generating $tasks tasks (seed $seed)"
+  psql_demo -c "SET tas_bench.progress_interval = '2s'" \
+    -c "SELECT dataset_id, tasks, round(seconds::numeric, 2) AS seconds, rows_written
+          FROM tas_bench.generate($tasks, $seed)" -c "ANALYZE"
+else
+  tb_say "not there yet: the dataset generator (tas_bench.generate)"
+fi
+
+if has_function 'tas_bench.run_suite(text,text)'; then
+  tb_say "running the orchestration suite"
+  psql_demo -c "SET tas_bench.progress_interval = '5s'" -c "CALL tas_bench.run_suite('orchestration', 'demo')"
+  psql_demo -P pager=off -c "SELECT * FROM tas_bench.suite_report('demo')"
+else
+  tb_say "not there yet: the orchestration suite (tas_bench.run_suite); timing a few calls with bench() instead"
+  psql_demo -P pager=off <<'SQL'
+SET tas_bench.progress_interval = 0;
+SELECT (tas_bench.bench('SELECT 1', iterations => 10000, name => 'select_1', label => 'demo')).n AS calls;
+SELECT (tas_bench.bench('SELECT pg_sleep(0.001)', iterations => 50, name => 'pg_sleep_1ms', label => 'demo')).n AS calls;
+DO $$
+BEGIN
+  IF to_regprocedure('tasker.get_next_ready_tasks(integer)') IS NOT NULL THEN
+    SET LOCAL search_path = tasker, public;
+    PERFORM tas_bench.bench('SELECT * FROM tasker.get_next_ready_tasks($1)',
+                            params => 'VALUES (1), (10), (50)', iterations => 300,
+                            name => 'get_next_ready_tasks', label => 'demo');
+    PERFORM tas_bench.bench('SELECT * FROM tasker.get_system_health_counts()',
+                            iterations => 100, name => 'get_system_health_counts', label => 'demo');
+  END IF;
+END $$;
+SELECT name, n, p50_ms, p95_ms, p99_ms, p95_p50, rows, hit FROM tas_bench.run_summary
+ WHERE label = 'demo' ORDER BY run_id;
+SQL
+fi
+tb_say "done; stopping the cluster and removing $dir"
