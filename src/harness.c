@@ -53,6 +53,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/plancache.h"
@@ -408,8 +409,30 @@ tb_run_call(tb_run *run, int iteration, bool timed)
 }
 
 /*
- * Create the run's memory and load params; prepare the statement.
- * The caller has connected SPI.
+ * search_path for the work against a target: set like SET (session level)
+ * and put back by tb_run_restore_search_path; if the transaction aborts
+ * instead, the abort undoes the SET.
+ */
+void
+tb_set_search_path(const char *value)
+{
+	(void) set_config_option("search_path", value, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SET, true, 0, false);
+}
+
+void
+tb_run_restore_search_path(tb_run *run)
+{
+	if (run->saved_search_path != NULL)
+	{
+		tb_set_search_path(run->saved_search_path);
+		run->saved_search_path = NULL;
+	}
+}
+
+/*
+ * Create the run's memory, set the search_path, load params and prepare the
+ * statement.  The caller has connected SPI.
  */
 void
 tb_run_setup(tb_run *run)
@@ -430,6 +453,13 @@ tb_run_setup(tb_run *run)
 	run->cc.phase = "";
 	run->cc.iteration = 0;
 	run->cc.param_row = 0;
+	run->saved_search_path = NULL;
+	if (run->spec.search_path != NULL)
+	{
+		run->saved_search_path = MemoryContextStrdup(run->runcxt,
+													 GetConfigOptionByName("search_path", NULL, false));
+		tb_set_search_path(run->spec.search_path);
+	}
 	load_params(run);
 	prepare_statement(run);
 }
@@ -530,7 +560,8 @@ tb_run_insert(tb_run *run)
 	rc = SPI_execute_with_args(
 							   "INSERT INTO " TB_SCHEMA ".runs (name, label, suite, case_name, sql, params, mode, "
 							   "iterations, warmup, max_time, param_rows, started_at, env, dataset_id, dataset_tasks) "
-							   "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, e, "
+							   "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+							   "jsonb_set(e, '{settings,search_path}', to_jsonb(pg_catalog.current_setting('search_path'))), "
 							   "(e->>'dataset_id')::bigint, (e->>'dataset_tasks')::bigint "
 							   "FROM " TB_SCHEMA ".environment() e RETURNING run_id",
 							   12, types, vals, nulls, false, 1);
@@ -731,6 +762,14 @@ read_common_args(FunctionCallInfo fcinfo, tb_spec *spec)
 	spec->label = PG_ARGISNULL(6) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(6));
 }
 
+static char *
+opt_text_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return NULL;
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
 /*
  * tas_bench.bench(sql, params, iterations, warmup, max_time, name, label, mode)
  *		RETURNS tas_bench.runs
@@ -745,6 +784,7 @@ tas_bench_bench(PG_FUNCTION_ARGS)
 	memset(&run, 0, sizeof(run));
 	read_common_args(fcinfo, &run.spec);
 	run.spec.mode = tb_parse_mode(PG_ARGISNULL(7) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(7)));
+	run.spec.search_path = opt_text_arg(fcinfo, 8);
 	tb_check_spec(&run.spec);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -761,8 +801,9 @@ tas_bench_bench(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 	SPI_freeplan(run.plan);
-	tb_run_insert(&run);
+	tb_run_insert(&run);		/* env records the search_path in force */
 	result = tb_run_finish(&run, "ok", NULL, true);
+	tb_run_restore_search_path(&run);
 	SPI_finish();
 	PG_RETURN_HEAPTUPLEHEADER(result);
 }
@@ -783,6 +824,8 @@ tas_bench_bench_commit(PG_FUNCTION_ARGS)
 	Datum		outval[1];
 	bool		outnull[1] = {false};
 	MemoryContext callercxt = CurrentMemoryContext;
+	char	   *on_error;
+	volatile bool raise_error = true;
 
 	nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
 		!castNode(CallContext, fcinfo->context)->atomic;
@@ -796,6 +839,17 @@ tas_bench_bench_commit(PG_FUNCTION_ARGS)
 	memset(&run, 0, sizeof(run));
 	read_common_args(fcinfo, &run.spec);
 	run.spec.mode = TB_MODE_COMMIT;
+	run.spec.search_path = opt_text_arg(fcinfo, 8);
+	on_error = opt_text_arg(fcinfo, 9);
+	if (on_error == NULL || strcmp(on_error, "raise") == 0)
+		raise_error = true;
+	else if (strcmp(on_error, "record") == 0)
+		raise_error = false;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument on_error must be 'raise' or 'record', not \"%s\"", on_error),
+				 errhint("raise stores the failed run and raises the error again; record stores it and returns with a WARNING.")));
 	tb_check_spec(&run.spec);
 
 	if (SPI_connect_ext(SPI_OPT_NONATOMIC) != SPI_OK_CONNECT)
@@ -829,16 +883,25 @@ tas_bench_bench_commit(PG_FUNCTION_ARGS)
 		StringInfoData msg;
 
 		SPI_rollback();
+		tb_run_restore_search_path(&run);
 		initStringInfo(&msg);
 		appendStringInfoString(&msg, edata->message ? edata->message : "unknown error");
 		tb_run_finish(&run, "failed", msg.data, false);
 		SPI_commit();
 		SPI_freeplan(run.plan);
-		ReThrowError(edata);
+		if (raise_error || edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+			ReThrowError(edata);
+		ereport(WARNING,
+				(errmsg("bench_commit run %s failed at call %d: %s",
+						run.spec.name ? run.spec.name : "", run.error_iteration, msg.data),
+				 errdetail("The run is stored in tas_bench.runs with status failed.")));
 	}
-
-	tb_run_finish(&run, "ok", NULL, false);
-	SPI_freeplan(run.plan);
+	else
+	{
+		tb_run_restore_search_path(&run);
+		tb_run_finish(&run, "ok", NULL, false);
+		SPI_freeplan(run.plan);
+	}
 	SPI_finish();
 
 	MemoryContextSwitchTo(callercxt);

@@ -40,6 +40,7 @@ typedef struct tb_spec
 	char	   *label;
 	char	   *suite;
 	char	   *case_name;
+	char	   *search_path;	/* NULL: leave the caller's */
 	tb_mode		mode;
 } tb_spec;
 
@@ -77,6 +78,7 @@ typedef struct tb_run
 	BufferUsage bufusage;		/* of the timed calls only */
 	WalUsage	walusage;
 	tb_call_context cc;
+	char	   *saved_search_path;	/* to restore; NULL if not changed */
 } tb_run;
 
 extern const char *tb_mode_name(tb_mode mode);
@@ -84,6 +86,8 @@ extern tb_mode tb_parse_mode(const char *mode);
 extern void tb_check_spec(const tb_spec *spec);
 extern int64 tb_interval_ns(Interval *iv);
 extern void tb_run_setup(tb_run *run);
+extern void tb_run_restore_search_path(tb_run *run);
+extern void tb_set_search_path(const char *value);
 extern void tb_run_call(tb_run *run, int iteration, bool timed);
 extern void tb_run_loop(tb_run *run);
 extern int64 tb_run_insert(tb_run *run);

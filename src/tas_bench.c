@@ -8,6 +8,8 @@
  * library is loaded by the first call of one of its functions.  GUCs are
  * defined there and the "tas_bench" prefix is reserved, so a typo such as
  * SET tas_bench.progres_interval is an error instead of a silent placeholder.
+ * _PG_init also installs the executor hooks of plans.c, which only count the
+ * nesting level unless a plan capture is running in this backend.
  *
  * IDENTIFICATION
  *	  src/tas_bench.c
@@ -50,6 +52,8 @@ _PG_init(void)
 							10000000, 1, INT_MAX,
 							PGC_SUSET, 0,
 							NULL, NULL, NULL);
+
+	tb_plans_init();
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("tas_bench");

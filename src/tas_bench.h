@@ -54,4 +54,7 @@ extern void tb_progress_start(tb_progress *p, const char *what);
 extern void tb_progress_tick(tb_progress *p, int64 done, int64 total);
 extern void tb_progress_finish(tb_progress *p);
 
+/* plans.c */
+extern void tb_plans_init(void);
+
 #endif							/* TAS_BENCH_H */

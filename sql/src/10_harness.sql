@@ -137,13 +137,14 @@ CREATE FUNCTION @extschema@.bench(
     max_time interval DEFAULT NULL,
     name text DEFAULT NULL,
     label text DEFAULT NULL,
-    mode text DEFAULT 'shared')
+    mode text DEFAULT 'shared',
+    search_path text DEFAULT NULL)
 RETURNS @extschema@.runs
 AS 'MODULE_PATHNAME', 'tas_bench_bench'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
-COMMENT ON FUNCTION @extschema@.bench(text, text, integer, integer, interval, text, text, text) IS
-  'Prepare sql once, run warmup untimed calls, then time iterations calls (each in ns, stored in tas_bench.samples) cycling through the rows of the params query as $1, $2, ...; mode shared or rollback; returns the stored run';
+COMMENT ON FUNCTION @extschema@.bench(text, text, integer, integer, interval, text, text, text, text) IS
+  'Prepare sql once, run warmup untimed calls, then time iterations calls (each in ns, stored in tas_bench.samples) cycling through the rows of the params query as $1, $2, ...; mode shared or rollback; search_path (if given) is in force for params and sql and restored after; returns the stored run';
 
 CREATE PROCEDURE @extschema@.bench_commit(
     sql text,
@@ -153,12 +154,14 @@ CREATE PROCEDURE @extschema@.bench_commit(
     max_time interval DEFAULT NULL,
     name text DEFAULT NULL,
     label text DEFAULT NULL,
-    INOUT run_id bigint DEFAULT NULL)
+    INOUT run_id bigint DEFAULT NULL,
+    search_path text DEFAULT NULL,
+    on_error text DEFAULT 'raise')
 AS 'MODULE_PATHNAME', 'tas_bench_bench_commit'
 LANGUAGE C;
 
-COMMENT ON PROCEDURE @extschema@.bench_commit(text, text, integer, integer, interval, text, text, bigint) IS
-  'Like bench() but commits after every call, for functions that change data; the run is stored (status failed, with the failing iteration and parameter row) even when a call fails. CALL it outside a transaction block';
+COMMENT ON PROCEDURE @extschema@.bench_commit(text, text, integer, integer, interval, text, text, bigint, text, text) IS
+  'Like bench() but commits after every call, for functions that change data; the run is stored (status failed, with the failing iteration and parameter row) even when a call fails, then the error is raised again (on_error raise) or reported as a WARNING (on_error record). CALL it outside a transaction block';
 
 CREATE FUNCTION @extschema@.spi_loop_ns(sql text, iterations integer DEFAULT 100000)
 RETURNS float8
