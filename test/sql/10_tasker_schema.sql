@@ -98,7 +98,7 @@ SELECT count(*) AS n,
                 BETWEEN floor(extract(epoch FROM before) * 1000)::bigint
                     AND floor(extract(epoch FROM after) * 1000)::bigint) AS timestamp_ms
   FROM v7;
-SELECT bool_and(a.u < b.u) AS ordered_across_ms
+SELECT coalesce(bool_and(a.u < b.u), true) AS ordered_across_ms
   FROM v7 a JOIN v7 b ON b.n = a.n + 1
  WHERE floor(extract(epoch FROM a.after) * 1000) < floor(extract(epoch FROM b.before) * 1000);
 DROP TABLE v7;
