@@ -6,6 +6,7 @@ SET client_min_messages = warning;
 SET tas_bench.progress_interval = 0;
 \set ECHO none
 \o /dev/null
+DROP SCHEMA IF EXISTS tasker CASCADE;
 SET search_path = tasker, public;
 \i test/fixtures/tasker_schema.sql
 \i test/fixtures/tasker_small_dataset.sql
