@@ -1,0 +1,44 @@
+-- 60_scaling: scaling_fit and scaling_report on synthetic runs whose cost
+-- laws are known (run_scaling itself, which generates data, is in TAP).
+-- Costs in ns at 1K, 4K, 16K tasks:
+--   lin    50 us + 100 ns * n           -> O(n), log-log exponent below 1
+--                                          because of the constant
+--   const  20 us + tiny jitter           -> O(1) (moves < 10%)
+--   log    10 us + 3 us * ln n           -> O(log n)
+--   quad   1 us + 0.001 ns * n^2          -> O(n^2)
+--   get_next_ready_tasks_10  1 ms + 40 ns * n, judged against the targets
+INSERT INTO tas_bench.runs (name, label, suite, case_name, sql, mode, status, iterations,
+                            warmup, dataset_tasks, p50_ns)
+SELECT c, 'fit', 'orchestration', c, 'synthetic', 'shared', 'ok', 1, 0, n,
+       (CASE c WHEN 'lin' THEN 50000 + 100 * n
+               WHEN 'const' THEN 20000 + (n % 7) * 10
+               WHEN 'log' THEN 10000 + 3000 * ln(n)
+               WHEN 'quad' THEN 1000 + 0.001 * n * n
+               WHEN 'get_next_ready_tasks_10' THEN 1000000 + 40 * n END)::bigint
+  FROM unnest(ARRAY['lin', 'const', 'log', 'quad', 'get_next_ready_tasks_10']) c,
+       unnest(ARRAY[1000, 4000, 16000]) n;
+-- a failed run and a run of another label are ignored
+INSERT INTO tas_bench.runs (name, label, suite, case_name, sql, mode, status, iterations, warmup,
+                            dataset_tasks, p50_ns)
+VALUES ('lin', 'fit', 'orchestration', 'lin', 'synthetic', 'shared', 'failed', 1, 0, 64000, NULL),
+       ('lin', 'other', 'orchestration', 'lin', 'synthetic', 'shared', 'ok', 1, 0, 64000, 1);
+
+SELECT case_name, round(exponent::numeric, 3) AS exponent,
+       round(exponent_ci_low::numeric, 3) AS ci_low, round(exponent_ci_high::numeric, 3) AS ci_high,
+       best_fit, round(r_squared::numeric, 4) AS r2, sizes, min_tasks, max_tasks,
+       targets_met, targets_missed
+  FROM tas_bench.scaling_fit('fit') ORDER BY case_name COLLATE "C";
+SELECT * FROM tas_bench.scaling_report('fit') ORDER BY case_name COLLATE "C";
+
+-- with two sizes there is an exponent but no interval and no class
+DELETE FROM tas_bench.runs WHERE label = 'fit' AND dataset_tasks = 16000;
+SELECT case_name, round(exponent::numeric, 3) AS exponent, exponent_ci_low, best_fit
+  FROM tas_bench.scaling_fit('fit') ORDER BY case_name COLLATE "C";
+
+-- the t table
+SELECT tas_bench.t975(1) AS df1, tas_bench.t975(10) AS df10, tas_bench.t975(100) AS df100;
+
+-- run_scaling argument checks
+CALL tas_bench.run_scaling(sizes => '{}');
+CALL tas_bench.run_scaling(sizes => '{1000,-5}');
+DELETE FROM tas_bench.runs;
