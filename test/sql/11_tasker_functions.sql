@@ -409,6 +409,16 @@ VALUES ('20000000-0000-7000-8000-000000000101', '20000000-0000-7000-8000-0000000
 SELECT right(workflow_step_uuid::text, 4) AS step, dependency_level
   FROM calculate_dependency_levels('10000000-0000-7000-8000-000000000001');
 ROLLBACK;
+-- No depth guard (checklist item 6): a cycle reachable from a root
+-- (0102 -> 0103 -> 0102) makes it recurse until it is cancelled.
+BEGIN;
+INSERT INTO workflow_step_edges (from_step_uuid, to_step_uuid, name, created_at, updated_at)
+VALUES ('20000000-0000-7000-8000-000000000103', '20000000-0000-7000-8000-000000000102', 'cycle', now(), now());
+SET LOCAL statement_timeout = '300ms';
+\set VERBOSITY terse
+SELECT count(*) FROM calculate_dependency_levels('10000000-0000-7000-8000-000000000001');
+\set VERBOSITY default
+ROLLBACK;
 
 -- ------------------------------------------------------------------------
 -- 5.12 get_current_task_state: NULL for a task without transition or unknown.
