@@ -818,7 +818,7 @@ tas_bench_compare_runs(PG_FUNCTION_ARGS)
 
 /* ----------------------------------------------------------------
  *		tas_bench.bench_ab(sql_a, sql_b, params, iterations, warmup, noise,
- *						   alpha, name, label)
+ *						   alpha, name, label, search_path)
  * ----------------------------------------------------------------
  */
 
@@ -937,6 +937,9 @@ tas_bench_bench_ab(PG_FUNCTION_ARGS)
 
 	rb.spec = ra.spec;
 	rb.spec.sql = ab_sql_arg(fcinfo, 1, "sql_b");
+	/* A's setup sets the search_path for both; restored after the runs */
+	ra.spec.search_path = (PG_NARGS() > 9 && !PG_ARGISNULL(9)) ?
+		text_to_cstring(PG_GETARG_TEXT_PP(9)) : NULL;
 	ra.spec.name = psprintf("%s:a", name);
 	rb.spec.name = psprintf("%s:b", name);
 
@@ -995,10 +998,11 @@ tas_bench_bench_ab(PG_FUNCTION_ARGS)
 	PG_END_TRY();
 	error_context_stack = errcb.previous;
 
-	tb_run_insert(&ra);
+	tb_run_insert(&ra);			/* env records the search_path in force */
 	tb_run_insert(&rb);
 	tb_run_finish(&ra, "ok", NULL, false);
 	tb_run_finish(&rb, "ok", NULL, false);
+	tb_run_restore_search_path(&ra);
 
 	c.suite = NULL;
 	c.case_name = name;

@@ -79,7 +79,8 @@ CREATE FUNCTION @extschema@.bench_ab(
     noise float8 DEFAULT 0.05,
     alpha float8 DEFAULT 0.05,
     name text DEFAULT NULL,
-    label text DEFAULT NULL)
+    label text DEFAULT NULL,
+    search_path text DEFAULT NULL)
 RETURNS TABLE (
     suite text,
     case_name text,
@@ -105,5 +106,5 @@ RETURNS TABLE (
 AS 'MODULE_PATHNAME', 'tas_bench_bench_ab'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
-COMMENT ON FUNCTION @extschema@.bench_ab(text, text, text, integer, integer, float8, float8, text, text) IS
-  'Time sql_a (baseline) and sql_b (candidate) interleaved call by call in one run (A B, then B A, alternating per parameter row and cycle, warm-up too), with the same params rows as $1, $2, ..., so machine drift hits both alike. Stores two runs of mode ab named <name>:a and <name>:b (name defaults to ab) and returns their comparison as tas_bench.compare_runs() does. The recommended way to compare two versions of a function';
+COMMENT ON FUNCTION @extschema@.bench_ab(text, text, text, integer, integer, float8, float8, text, text, text) IS
+  'Time sql_a (baseline) and sql_b (candidate) interleaved call by call in one run (A B, then B A, alternating per parameter row and cycle, warm-up too), with the same params rows as $1, $2, ..., so machine drift hits both alike; search_path (if given) is in force for params, sql_a and sql_b and restored after. Stores two runs of mode ab named <name>:a and <name>:b (name defaults to ab) and returns their comparison as tas_bench.compare_runs() does. The recommended way to compare two versions of a function';

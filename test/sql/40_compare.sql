@@ -206,6 +206,21 @@ SELECT (SELECT array_agg(param_row ORDER BY seq) FROM tas_bench.samples s
 SELECT case_name, baseline_run = candidate_run AS same_run, baseline_n
   FROM tas_bench.compare('ab_regress', 'ab_regress');
 
+-- search_path: in force for params and both statements, restored after,
+-- recorded in the runs' env
+CREATE SCHEMA ab_s;
+CREATE FUNCTION ab_s.ab_f(int) RETURNS int LANGUAGE sql AS 'SELECT $1';
+SHOW search_path;
+SELECT case_name, rows_per_call_delta
+  FROM tas_bench.bench_ab('SELECT ab_f($1)', 'SELECT ab_f($1) + 0',
+                          params => 'SELECT ab_f(g) FROM generate_series(1, 3) g',
+                          iterations => 10, warmup => 0, name => 'path',
+                          search_path => 'ab_s, public');
+SHOW search_path;
+SELECT name, env -> 'settings' ->> 'search_path' AS recorded
+  FROM tas_bench.runs WHERE name LIKE 'path:%' ORDER BY run_id;
+DROP SCHEMA ab_s CASCADE;
+
 -- a failing call stores nothing (the caller's statement fails)
 SELECT count(*) AS runs_named_fail FROM tas_bench.runs WHERE name LIKE 'ab:%';
 
