@@ -31,7 +31,8 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(DATA_built): $(SQL_PARTS) $(EXTENSION).control Makefile
+# Rebuilt on every make (it is a cat): a part added or removed is never missed.
+$(DATA_built): $(SQL_PARTS) $(EXTENSION).control Makefile FORCE
 	@{ printf -- '-- %s: assembled by make from sql/src/NN_*.sql; edit those, not this file\n\n' '$(notdir $@)'; \
 	   printf '\\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \\quit\n\n'; \
 	   for f in $(SQL_PARTS); do printf '\n-- ==== %s ====\n' "$$f"; cat "$$f"; done; } > $@
@@ -46,4 +47,5 @@ test/unit/run_unit: $(UNIT_TESTS) $(wildcard $(UNIT_SRCS)) $(wildcard src/*.h te
 unit: test/unit/run_unit
 	./test/unit/run_unit
 
-.PHONY: unit
+.PHONY: unit FORCE
+FORCE:

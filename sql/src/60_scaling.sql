@@ -123,15 +123,20 @@ AS $$
   ), flat AS (              -- cost moved by less than 10% over the whole range
     SELECT p.case_name, (max(p.y) - min(p.y)) / min(p.y) < 0.10 AS is_flat
       FROM pts p GROUP BY p.case_name
-  ), best AS (              -- simplest model within 10% of the smallest residual
-    SELECT DISTINCT ON (mo.case_name) mo.case_name, mo.name
+  ), r2 AS (                -- share of the variance each model explains
+    SELECT mo.case_name, mo.name, mo.ord, mo.slope,
+           CASE WHEN mo.name = 'O(1)' OR o.syy = 0 THEN 0 ELSE 1 - mo.rss / o.syy END AS r2
       FROM models mo
+      JOIN (SELECT case_name, rss AS syy FROM models WHERE name = 'O(1)') o USING (case_name)
+  ), best AS (              -- simplest model within 0.01 of the best R^2
+    SELECT DISTINCT ON (m.case_name) m.case_name, m.name
+      FROM r2 m
       JOIN flat USING (case_name)
-      JOIN (SELECT case_name, min(rss) AS minrss FROM models
-             WHERE name = 'O(1)' OR slope > 0 GROUP BY case_name) mm USING (case_name)
-     WHERE (mo.name = 'O(1)' OR (mo.slope > 0 AND NOT flat.is_flat))
-       AND (flat.is_flat OR mo.rss <= mm.minrss * 1.10 + 1e-12)
-     ORDER BY mo.case_name, mo.ord
+      JOIN (SELECT case_name, max(r2) AS maxr2 FROM r2 WHERE name = 'O(1)' OR slope > 0
+             GROUP BY case_name) mm USING (case_name)
+     WHERE (flat.is_flat AND m.name = 'O(1)')
+        OR (NOT flat.is_flat AND m.slope > 0 AND m.r2 >= mm.maxr2 - 0.01)
+     ORDER BY m.case_name, m.ord
   ), tv AS (
     SELECT p.case_name,
            count(*) FILTER (WHERE t.max_ms IS NOT NULL AND p.y < t.max_ms)::integer AS met,
@@ -166,7 +171,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION @extschema@.scaling_fit(text, text) IS
-  'Per case of a scaling run (label): exponent b of p50 ~ a n^b from a least-squares log-log fit with its 95% t interval (NULL with two sizes), the best of O(1), O(log n), O(n), O(n log n), O(n^2) by least squares with an intercept (the simplest model whose residual is within 10% of the smallest; O(1) when p50 moved by less than 10% over all sizes; needs 3 sizes), R^2 of the log-log fit, and the target verdicts per size';
+  'Per case of a scaling run (label): exponent b of p50 ~ a n^b from a least-squares log-log fit with its 95% t interval (NULL with two sizes), the best of O(1), O(log n), O(n), O(n log n), O(n^2) by least squares with an intercept (the simplest model whose R^2 is within 0.01 of the best; O(1) when p50 moved by less than 10% over all sizes; needs 3 sizes), R^2 of the log-log fit, and the target verdicts per size';
 
 CREATE FUNCTION @extschema@.scaling_report(label text, suite text DEFAULT 'orchestration')
 RETURNS TABLE(case_name text, p50_ms_by_tasks text, exponent text, best_fit text, targets text)

@@ -1,0 +1,78 @@
+# 080_scaling.pl: run_scaling over 1K, 4K and 16K tasks on the stand-in.
+# One fit row per case with a finite exponent; a case whose cost is linear
+# by construction fits O(n) with an exponent in 0.8-1.2; a primary-key
+# lookup fits O(1) or O(log n).
+#
+# The linear case streams 20 integers per task through a count (pure CPU, no
+# memory growth).  A count over every generated step is reported too, but
+# not asserted: on this machine its cost per row grows once the table no
+# longer fits the CPU caches (measured exponent about 1.15), which is a real
+# effect, not the fit's.
+use strict;
+use warnings FATAL => 'all';
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('scaling');
+$node->init;
+# no parallel plans: they change the cost law of a scan with the table size
+$node->append_conf('postgresql.conf',
+	"shared_buffers = 256MB\nmax_parallel_workers_per_gather = 0\ntas_bench.progress_interval = 0\n");
+$node->start;
+
+my $root = $ENV{TB_ROOT} // '.';
+$node->safe_psql('postgres', 'CREATE EXTENSION tas_bench');
+$node->command_ok(
+	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres'),
+	  '-f', "$root/test/fixtures/tasker_schema.sql" ],
+	'stand-in schema loads');
+
+# a lighter copy of the orchestration suite plus two cases with known laws
+$node->safe_psql('postgres', q{
+	INSERT INTO tas_bench.cases (suite, name, ord, sql, params, iterations, warmup, mode, description)
+	SELECT 'scale', name, ord, sql, params, least(iterations, 60), least(warmup, 5), mode, description
+	  FROM tas_bench.cases WHERE suite = 'orchestration';
+	INSERT INTO tas_bench.cases (suite, name, ord, sql, params, iterations, warmup) VALUES
+	  ('scale', 'count_all_steps', 100, 'SELECT count(*) FROM workflow_steps', NULL, 40, 3),
+	  ('scale', 'linear_by_construction', 99,
+	   'SELECT count(*) FROM (SELECT generate_series(1, 20 * (SELECT count(*) FROM tasks)::int)) s',
+	   NULL, 40, 3),
+	  ('scale', 'task_by_pk', 101, 'SELECT * FROM tasks WHERE task_uuid = $1',
+	   'SELECT task_uuid FROM tas_bench.sample_tasks(50)', 1000, 50);
+});
+
+my ($ret, $out, $err) = $node->psql('postgres',
+	q{CALL tas_bench.run_scaling('scale', '{16000,1000,4000}', 'tap', capture_plans => false)});
+is($ret, 0, 'run_scaling completes') or diag($err);
+is($node->safe_psql('postgres', q{SELECT string_agg(DISTINCT dataset_tasks::text, ',' ORDER BY dataset_tasks::text)
+	FROM tas_bench.runs WHERE label = 'tap'}), '1000,16000,4000', 'runs at the three sizes, in ascending order');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM tas_bench.datasets}), '1',
+	'one dataset, grown rather than regenerated');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM tasker.tasks}), '16000', '16K tasks at the end');
+
+my $cases = $node->safe_psql('postgres', q{SELECT count(*) FROM tas_bench.cases WHERE suite = 'scale'});
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FROM tas_bench.scaling_fit('tap', 'scale')
+	 WHERE exponent IS NOT NULL AND exponent::text NOT IN ('NaN', 'Infinity', '-Infinity') AND sizes = 3}),
+	$cases, "one fit row with a finite exponent for each of the $cases cases");
+
+my $lin = $node->safe_psql('postgres', q{
+	SELECT round(exponent::numeric, 3) || ' ' || best_fit FROM tas_bench.scaling_fit('tap', 'scale')
+	 WHERE case_name = 'linear_by_construction'});
+my ($e, $fit) = split / /, $lin, 2;
+cmp_ok($e, '>=', 0.8, "linear case: exponent $e >= 0.8");
+cmp_ok($e, '<=', 1.2, "linear case: exponent $e <= 1.2");
+is($fit, 'O(n)', 'linear case fits O(n)');
+
+my $pk = $node->safe_psql('postgres', q{
+	SELECT best_fit FROM tas_bench.scaling_fit('tap', 'scale') WHERE case_name = 'task_by_pk'});
+like($pk, qr/^O\((1|log n)\)$/, "primary-key lookup fits $pk");
+
+note($node->safe_psql('postgres', q{
+	SELECT string_agg(format('%-38s %-40s %-20s %s', case_name, p50_ms_by_tasks, exponent, best_fit), E'\n')
+	  FROM tas_bench.scaling_report('tap', 'scale')}));
+
+$node->stop;
+done_testing();
