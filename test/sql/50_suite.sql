@@ -13,6 +13,17 @@ SET search_path = tasker, public;
 \o
 \set ECHO all
 RESET search_path;
+-- fixed statistics: ANALYZE once, and no autovacuum on these tables, so that
+-- plans (and their fingerprints) change only when this test changes something
+DO $$
+DECLARE t regclass;
+BEGIN
+  FOR t IN SELECT c.oid FROM pg_class c WHERE c.relnamespace = 'tasker'::regnamespace AND c.relkind = 'r'
+  LOOP
+    EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = false)', t);
+    EXECUTE format('ANALYZE %s', t);
+  END LOOP;
+END $$;
 
 -- samplers need the target on the search_path, like the functions they feed
 SET search_path = tasker, public;
