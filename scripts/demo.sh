@@ -30,8 +30,9 @@ trap 'echo "interrupted" >&2; exit 130' INT TERM
 tb_say "starting a throwaway cluster in $dir"
 tb_cluster_start "$dir"
 psql_demo() { tb_as_pg psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-has_function() {
-  [ "$(psql_demo -tA -c "SELECT to_regprocedure('$1') IS NOT NULL")" = t ]
+has_function() {  # by name, in schema tas_bench
+  [ "$(psql_demo -tA -c "SELECT count(*) > 0 FROM pg_proc
+                          WHERE pronamespace = 'tas_bench'::regnamespace AND proname = '$1'")" = t ]
 }
 
 psql_demo -c "CREATE EXTENSION tas_bench" -c "SELECT 'tas_bench ' || tas_bench.version() AS installed"
@@ -44,8 +45,7 @@ else
   tb_say "not there yet: the stand-in tasker schema (test/fixtures/tasker_schema.sql)"
 fi
 
-if has_function 'tas_bench.generate(integer,bigint,text[],jsonb,name,timestamptz)' ||
-   has_function 'tas_bench.generate(integer,bigint,text[],jsonb,name)'; then
+if has_function generate; then
   tb_say "generating $tasks tasks (seed $seed)"
   psql_demo -c "SET tas_bench.progress_interval = '2s'" \
     -c "SELECT dataset_id, tasks, round(seconds::numeric, 2) AS seconds, rows_written
@@ -54,10 +54,15 @@ else
   tb_say "not there yet: the dataset generator (tas_bench.generate)"
 fi
 
-if has_function 'tas_bench.run_suite(text,text)'; then
+if has_function run_suite; then
   tb_say "running the orchestration suite"
-  psql_demo -c "SET tas_bench.progress_interval = '5s'" -c "CALL tas_bench.run_suite('orchestration', 'demo')"
-  psql_demo -P pager=off -c "SELECT * FROM tas_bench.suite_report('demo')"
+  psql_demo -c "SET tas_bench.progress_interval = '5s'" -c "CALL tas_bench.run_suite('orchestration', 'demo')" 2>&1 |
+    grep -E 'suite orchestration|WARNING|ERROR' >&2
+  tb_say "summary (times in ms; hit/read = shared buffers per call; target = upstream's documented target)"
+  psql_demo -P pager=off -c "SELECT case_name, status, n, p50_ms, p95_ms, p99_ms, p95_p50, rows_per_call AS rows,
+                                    hit_per_call AS hit, read_per_call AS read, plans, plan_fingerprint,
+                                    target_ms, target
+                               FROM tas_bench.suite_report('demo')"
 else
   tb_say "not there yet: the orchestration suite (tas_bench.run_suite); timing a few calls with bench() instead"
   psql_demo -P pager=off <<'SQL'
