@@ -82,7 +82,7 @@
 #include "prng.h"
 #include "tas_bench.h"
 
-#define CHUNK_TASKS 512
+#define CHUNK_TASKS 2048
 #define MAX_TASKS 10000000
 #define WINDOW_US (INT64CONST(7) * 86400 * 1000000)
 #define GENERATOR_VERSION 1
