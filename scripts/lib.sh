@@ -15,7 +15,7 @@ tb_is_root() { [ "$(id -u)" -eq 0 ]; }
 # tb_need_packages [tap]: make sure the build and test tools are there.
 tb_need_packages() {
   local want_tap=${1:-} pkgs missing=() p
-  pkgs="postgresql-$TB_PG_MAJOR postgresql-server-dev-$TB_PG_MAJOR postgresql-contrib make gcc"
+  pkgs="postgresql-$TB_PG_MAJOR postgresql-server-dev-$TB_PG_MAJOR make gcc"
   [ -n "$want_tap" ] && pkgs="$pkgs libipc-run-perl"
   if tb_is_root && command -v apt-get >/dev/null 2>&1; then
     for p in $pkgs; do
