@@ -20,7 +20,6 @@ ISOLATION     := $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.s
 ISOLATION_OPTS = --inputdir=test --outputdir=.
 TAP_TESTS      = 1
 PROVE_TESTS   := $(sort $(wildcard test/t/*.pl))
-PROVE_FLAGS    = -I ./test/t
 
 # Pure C parts (no backend calls) are also linked into a server-free unit-test binary.
 UNIT_SRCS   = src/prng.c src/stats.c src/dagshape.c
@@ -30,6 +29,9 @@ EXTRA_CLEAN = test/unit/run_unit $(DATA_built)
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# after PGXS, which sets PROVE_FLAGS: TAP tests share test/t/TasBench.pm
+PROVE_FLAGS += -I ./test/t
 
 # Rebuilt on every make (it is a cat): a part added or removed is never missed.
 $(DATA_built): $(SQL_PARTS) $(EXTENSION).control Makefile FORCE

@@ -6,18 +6,9 @@ use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use TasBench;
 
-my $node = PostgreSQL::Test::Cluster->new('suite');
-$node->init;
-$node->append_conf('postgresql.conf', "shared_buffers = 256MB\ntas_bench.progress_interval = 0\n");
-$node->start;
-
-my $root = $ENV{TB_ROOT} // '.';
-$node->safe_psql('postgres', 'CREATE EXTENSION tas_bench');
-$node->command_ok(
-	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres'),
-	  '-f', "$root/test/fixtures/tasker_schema.sql" ],
-	'stand-in schema loads');
+my $node = TasBench::standin_node('suite');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM tas_bench.check_target('tasker')}), '0',
 	'check_target finds nothing missing');
 is($node->safe_psql('postgres', q{SELECT tasks FROM tas_bench.generate(10000, 1)}), '10000',

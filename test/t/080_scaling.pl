@@ -14,20 +14,10 @@ use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use TasBench;
 
-my $node = PostgreSQL::Test::Cluster->new('scaling');
-$node->init;
 # no parallel plans: they change the cost law of a scan with the table size
-$node->append_conf('postgresql.conf',
-	"shared_buffers = 256MB\nmax_parallel_workers_per_gather = 0\ntas_bench.progress_interval = 0\n");
-$node->start;
-
-my $root = $ENV{TB_ROOT} // '.';
-$node->safe_psql('postgres', 'CREATE EXTENSION tas_bench');
-$node->command_ok(
-	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres'),
-	  '-f', "$root/test/fixtures/tasker_schema.sql" ],
-	'stand-in schema loads');
+my $node = TasBench::standin_node('scaling', "max_parallel_workers_per_gather = 0\n");
 
 # a lighter copy of the orchestration suite plus two cases with known laws
 $node->safe_psql('postgres', q{
