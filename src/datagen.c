@@ -57,6 +57,7 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/copy.h"
 #include "executor/spi.h"
@@ -878,7 +879,11 @@ target_problems(const char *schema)
 		add_problem(&result, quote_identifier(schema), "schema does not exist");
 		return result;
 	}
+#if PG_VERSION_NUM >= 160000
+	if (object_aclcheck(NamespaceRelationId, nsp, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+#else
 	if (pg_namespace_aclcheck(nsp, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+#endif
 	{
 		add_problem(&result, quote_identifier(schema), "no USAGE privilege on the schema");
 		return result;
