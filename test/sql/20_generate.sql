@@ -262,6 +262,23 @@ SELECT t.tags->'tas_bench'->>'shape' AS shape, x.to_state, count(*) > 0 AS prese
  GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT * FROM violations WHERE violations <> 0;
 
+-- a role that is not a superuser: generate, then cleanup on the checked path
+-- (foreign-key checks not skipped)
+CREATE ROLE regress_tb_gen_user;
+GRANT USAGE ON SCHEMA tasker TO regress_tb_gen_user;
+GRANT SELECT, INSERT, DELETE ON ALL TABLES IN SCHEMA tasker TO regress_tb_gen_user;
+GRANT EXECUTE ON FUNCTION tas_bench.generate(integer, bigint, text[], jsonb, name, timestamptz),
+                          tas_bench.cleanup(bigint) TO regress_tb_gen_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON tas_bench.datasets, tas_bench.dataset_templates TO regress_tb_gen_user;
+GRANT USAGE ON SEQUENCE tas_bench.datasets_dataset_id_seq TO regress_tb_gen_user;
+SET ROLE regress_tb_gen_user;
+SELECT dataset_id AS ds6 FROM tas_bench.generate(60, 9, anchor => '2026-11-20 12:00:00+00') \gset
+SELECT count(*) AS tasks FROM tasker.tasks WHERE tags @> jsonb_build_object('tas_bench', jsonb_build_object('dataset', :ds6));
+SELECT tas_bench.cleanup(:ds6) > 0 AS removed;
+SELECT count(*) AS tasks_left FROM tasker.tasks WHERE tags @> jsonb_build_object('tas_bench', jsonb_build_object('dataset', :ds6));
+RESET ROLE;
+SELECT * FROM violations WHERE violations <> 0;
+
 -- cleanup of everything: the hand-built data is untouched, templates are gone
 SELECT tas_bench.cleanup() > 0 AS removed;
 SELECT count(*) AS datasets_left FROM tas_bench.datasets;
@@ -271,4 +288,6 @@ SELECT n AS rows_after, checksum = :'before_checksum' AS untouched FROM all_rows
 SELECT tas_bench.cleanup() AS removed_again;
 
 DROP SCHEMA tasker CASCADE;
+DROP OWNED BY regress_tb_gen_user;
+DROP ROLE regress_tb_gen_user;
 RESET search_path;
