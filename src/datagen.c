@@ -947,12 +947,21 @@ target_problems(const char *schema)
 				MemoryContextSwitchTo(spi);
 			}
 		}
-		if (pg_class_aclcheck(relid, GetUserId(), ACL_INSERT | ACL_SELECT | ACL_DELETE) != ACLCHECK_OK)
+		/* one bit at a time: a mask of several passes if any one is granted */
 		{
-			MemoryContext spi = MemoryContextSwitchTo(outer);
+			static const AclMode modes[3] = {ACL_SELECT, ACL_INSERT, ACL_DELETE};
+			static const char *const mode_names[3] = {"SELECT", "INSERT", "DELETE"};
+			int			m;
 
-			add_problem(&result, obj, "needs SELECT, INSERT and DELETE privileges");
-			MemoryContextSwitchTo(spi);
+			for (m = 0; m < 3; m++)
+				if (pg_class_aclcheck(relid, GetUserId(), modes[m]) != ACLCHECK_OK)
+				{
+					MemoryContext spi = MemoryContextSwitchTo(outer);
+
+					add_problem(&result, obj, psprintf("no %s privilege (generate and cleanup need SELECT, INSERT and DELETE)",
+													   mode_names[m]));
+					MemoryContextSwitchTo(spi);
+				}
 		}
 	}
 

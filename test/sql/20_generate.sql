@@ -278,6 +278,11 @@ SELECT tas_bench.cleanup(:ds6) > 0 AS removed;
 SELECT count(*) AS tasks_left FROM tasker.tasks WHERE tags @> jsonb_build_object('tas_bench', jsonb_build_object('dataset', :ds6));
 RESET ROLE;
 SELECT * FROM violations WHERE violations <> 0;
+-- check_target names a missing privilege
+REVOKE DELETE ON tasker.tasks_dlq FROM regress_tb_gen_user;
+SET ROLE regress_tb_gen_user;
+SELECT * FROM tas_bench.check_target();
+RESET ROLE;
 
 -- cleanup of everything: the hand-built data is untouched, templates are gone
 SELECT tas_bench.cleanup() > 0 AS removed;
