@@ -87,6 +87,11 @@
 #define MAX_TASKS 10000000
 #define WINDOW_US (INT64CONST(7) * 86400 * 1000000)
 #define GENERATOR_VERSION 1
+/*
+ * Template UUIDs depend on the template's name only (timestamp part fixed at
+ * 2025-01-01), so task rows do not depend on which dataset created them.
+ */
+#define TEMPLATE_UUID_TS INT64CONST(789004800000000)
 
 /* target tables loaded by COPY, in foreign-key order */
 enum
@@ -1313,7 +1318,8 @@ setup_templates(gen_ctx *g)
 {
 	int			s,
 				k;
-	Timestamp	ts = (Timestamp) g->cfg.anchor;
+	/* created a month before the anchor, i.e. before any of the tasks */
+	Timestamp	ts = (Timestamp) (g->cfg.anchor - INT64CONST(30) * USECS_PER_DAY);
 
 	for (s = 0; s < TB_SHAPE_COUNT; s++)
 	{
@@ -1326,7 +1332,7 @@ setup_templates(gen_ctx *g)
 			Oid			t[4] = {UUIDOID, TIMESTAMPOID, TEXTOID, TEXTOID};
 			Datum		v[4];
 
-			uuid_from(ns, g->cfg.anchor, fnv1a(nsname), 1);
+			uuid_from(ns, TEMPLATE_UUID_TS, fnv1a(nsname), 1);
 			v[1] = TimestampGetDatum(ts);
 			v[2] = CStringGetTextDatum(nsname);
 			v[3] = CStringGetTextDatum(psprintf("tas_bench generated workflows: %s", tb_shape_names[s]));
@@ -1340,7 +1346,7 @@ setup_templates(gen_ctx *g)
 			Oid			t[4] = {UUIDOID, TIMESTAMPOID, UUIDOID, TEXTOID};
 			Datum		v[4];
 
-			uuid_from(g->named_task[s], g->cfg.anchor, fnv1a(nsname), 2);
+			uuid_from(g->named_task[s], TEMPLATE_UUID_TS, fnv1a(nsname), 2);
 			v[1] = TimestampGetDatum(ts);
 			v[2] = uuid_datum(ns);
 			v[3] = CStringGetTextDatum(nsname);
@@ -1357,7 +1363,7 @@ setup_templates(gen_ctx *g)
 			Oid			t[3] = {UUIDOID, TIMESTAMPOID, TEXTOID};
 			Datum		v[3];
 
-			uuid_from(g->named_step[s][k], g->cfg.anchor, fnv1a(stname), 3);
+			uuid_from(g->named_step[s][k], TEMPLATE_UUID_TS, fnv1a(stname), 3);
 			v[1] = TimestampGetDatum(ts);
 			v[2] = CStringGetTextDatum(stname);
 			find_or_create(g, "named_step",
@@ -1373,7 +1379,7 @@ setup_templates(gen_ctx *g)
 			Datum		v[4];
 			uint8		u[16];
 
-			uuid_from(u, g->cfg.anchor, fnv1a(mname), 4);
+			uuid_from(u, TEMPLATE_UUID_TS, fnv1a(mname), 4);
 			v[1] = TimestampGetDatum(ts);
 			v[2] = uuid_datum(g->named_task[s]);
 			v[3] = uuid_datum(g->named_step[s][k]);

@@ -290,6 +290,11 @@ SELECT count(*) AS datasets_left FROM tas_bench.datasets;
 SELECT count(*) AS templates_recorded FROM tas_bench.dataset_templates;
 SELECT count(*) AS generated_templates_left FROM tasker.named_steps WHERE name LIKE 'tas\_bench\_%';
 SELECT n AS rows_after, checksum = :'before_checksum' AS untouched FROM all_rows;
+-- templates created afresh: still the same rows
+SELECT dataset_id AS ds7 FROM tas_bench.generate(400, 42, anchor => '2026-11-20 12:00:00+00') \gset
+SELECT checksum = :'first_checksum' AS same_rows_fresh_templates FROM generated_rows;
+SELECT tas_bench.cleanup() > 0 AS removed;
+SELECT checksum = :'before_checksum' AS untouched FROM all_rows;
 SELECT tas_bench.cleanup() AS removed_again;
 
 DROP SCHEMA tasker CASCADE;
