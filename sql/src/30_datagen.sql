@@ -83,7 +83,7 @@ COMMENT ON FUNCTION @extschema@.cleanup(bigint) IS
 CREATE FUNCTION @extschema@.check_target(target_schema name DEFAULT 'tasker')
 RETURNS TABLE(object text, problem text)
 AS 'MODULE_PATHNAME', 'tas_bench_check_target'
-LANGUAGE C STABLE PARALLEL SAFE;
+LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 COMMENT ON FUNCTION @extschema@.check_target(name) IS
   'Every missing table, column, constraint, trigger or function that generate() or the orchestration suite needs in target_schema, one row per problem; no rows = ready';
