@@ -447,3 +447,9 @@ $$;
 
 COMMENT ON FUNCTION @extschema@.suite_report(text, text) IS
   'For people: the latest run of each case of a suite under a label: p50/p95/p99 ms, tail ratio, rows and buffers per call, plan fingerprint, and the upstream target that applies at the dataset size';
+
+-- ---------------------------------------------------------------- privileges
+-- Results are readable by everyone; writing them (running benchmarks) needs
+-- grants from the extension's owner, see the README section "Privileges".
+GRANT SELECT ON @extschema@.runs, @extschema@.samples, @extschema@.plans, @extschema@.cases,
+                @extschema@.targets, @extschema@.run_summary, @extschema@.run_plans TO PUBLIC;
