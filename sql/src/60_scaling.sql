@@ -136,6 +136,9 @@ AS $$
              GROUP BY case_name) mm USING (case_name)
      WHERE (flat.is_flat AND m.name = 'O(1)')
         OR (NOT flat.is_flat AND m.slope > 0 AND m.r2 >= mm.maxr2 - 0.01)
+        -- cost that does not grow with n (every slope <= 0) is O(1) too
+        OR (m.name = 'O(1)' AND NOT EXISTS (SELECT 1 FROM r2 g WHERE g.case_name = m.case_name
+                                                                 AND g.name <> 'O(1)' AND g.slope > 0))
      ORDER BY m.case_name, m.ord
   ), tv AS (
     SELECT p.case_name,
@@ -171,7 +174,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION @extschema@.scaling_fit(text, text) IS
-  'Per case of a scaling run (label): exponent b of p50 ~ a n^b from a least-squares log-log fit with its 95% t interval (NULL with two sizes), the best of O(1), O(log n), O(n), O(n log n), O(n^2) by least squares with an intercept (the simplest model whose R^2 is within 0.01 of the best; O(1) when p50 moved by less than 10% over all sizes; needs 3 sizes), R^2 of the log-log fit, and the target verdicts per size';
+  'Per case of a scaling run (label): exponent b of p50 ~ a n^b from a least-squares log-log fit with its 95% t interval (NULL with two sizes), the best of O(1), O(log n), O(n), O(n log n), O(n^2) by least squares with an intercept (the simplest model whose R^2 is within 0.01 of the best; O(1) when p50 moved by less than 10% over all sizes or never grows with n; needs 3 sizes), R^2 of the log-log fit, and the target verdicts per size';
 
 CREATE FUNCTION @extschema@.scaling_report(label text, suite text DEFAULT 'orchestration')
 RETURNS TABLE(case_name text, p50_ms_by_tasks text, exponent text, best_fit text, targets text)
@@ -190,7 +193,7 @@ AS $$
          round(f.exponent::numeric, 2)
            || coalesce(' [' || round(f.exponent_ci_low::numeric, 2) || ', '
                        || round(f.exponent_ci_high::numeric, 2) || ']', ''),
-         coalesce(f.best_fit, '(needs 3 sizes)'),
+         coalesce(f.best_fit, CASE WHEN f.sizes < 3 THEN '(needs 3 sizes)' END),
          f.target_verdict
     FROM @extschema@.scaling_fit(scaling_report.label, scaling_report.suite) f
 $$;

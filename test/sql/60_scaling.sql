@@ -7,6 +7,7 @@
 --   log    10 us + 3 us * ln n           -> O(log n)
 --   quad   1 us + 0.001 ns * n^2          -> O(n^2)
 --   get_next_ready_tasks_10  1 ms + 40 ns * n, judged against the targets
+--   shrink 200 us - 10 ns * n: cost that falls with n is O(1), not unfitted
 INSERT INTO tas_bench.runs (name, label, suite, case_name, sql, mode, status, iterations,
                             warmup, dataset_tasks, p50_ns)
 SELECT c, 'fit', 'orchestration', c, 'synthetic', 'shared', 'ok', 1, 0, n,
@@ -14,8 +15,9 @@ SELECT c, 'fit', 'orchestration', c, 'synthetic', 'shared', 'ok', 1, 0, n,
                WHEN 'const' THEN 20000 + (n % 7) * 10
                WHEN 'log' THEN 10000 + 3000 * ln(n)
                WHEN 'quad' THEN 1000 + 0.001 * n * n
-               WHEN 'get_next_ready_tasks_10' THEN 1000000 + 40 * n END)::bigint
-  FROM unnest(ARRAY['lin', 'const', 'log', 'quad', 'get_next_ready_tasks_10']) c,
+               WHEN 'get_next_ready_tasks_10' THEN 1000000 + 40 * n
+               WHEN 'shrink' THEN 200000 - 10 * n END)::bigint
+  FROM unnest(ARRAY['lin', 'const', 'log', 'quad', 'get_next_ready_tasks_10', 'shrink']) c,
        unnest(ARRAY[1000, 4000, 16000]) n;
 -- a failed run and a run of another label are ignored
 INSERT INTO tas_bench.runs (name, label, suite, case_name, sql, mode, status, iterations, warmup,
