@@ -2,12 +2,8 @@
 -- two statements interleaved in one run.  C in src/compare.c; the rules are
 -- in doc/statistics.md.
 
-CREATE FUNCTION @extschema@.compare(
-    baseline text,
-    candidate text,
-    noise float8 DEFAULT 0.05,
-    alpha float8 DEFAULT 0.05)
-RETURNS TABLE (
+-- the one row shape all three return (src/compare.c builds it: COMPARE_NATTS)
+CREATE TYPE @extschema@.comparison AS (
     suite text,
     case_name text,
     baseline_p50_ms float8,
@@ -28,7 +24,18 @@ RETURNS TABLE (
     wal_bytes_per_call_delta float8,
     plan_changed boolean,
     note text,
-    changed text[])
+    changed text[]
+);
+
+COMMENT ON TYPE @extschema@.comparison IS
+  'A comparison of two runs of one case, as returned by compare(), compare_runs() and bench_ab(): p50s, ratio with its CI, p-value, verdict and the deterministic deltas';
+
+CREATE FUNCTION @extschema@.compare(
+    baseline text,
+    candidate text,
+    noise float8 DEFAULT 0.05,
+    alpha float8 DEFAULT 0.05)
+RETURNS SETOF @extschema@.comparison
 AS 'MODULE_PATHNAME', 'tas_bench_compare'
 LANGUAGE C STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp;
@@ -41,28 +48,7 @@ CREATE FUNCTION @extschema@.compare_runs(
     run_b bigint,
     noise float8 DEFAULT 0.05,
     alpha float8 DEFAULT 0.05)
-RETURNS TABLE (
-    suite text,
-    case_name text,
-    baseline_p50_ms float8,
-    candidate_p50_ms float8,
-    ratio float8,
-    ratio_ci_low float8,
-    ratio_ci_high float8,
-    p_value float8,
-    verdict text,
-    baseline_run bigint,
-    candidate_run bigint,
-    baseline_n bigint,
-    candidate_n bigint,
-    prob_slower float8,
-    rows_per_call_delta float8,
-    shared_hit_per_call_delta float8,
-    shared_read_per_call_delta float8,
-    wal_bytes_per_call_delta float8,
-    plan_changed boolean,
-    note text,
-    changed text[])
+RETURNS SETOF @extschema@.comparison
 AS 'MODULE_PATHNAME', 'tas_bench_compare_runs'
 LANGUAGE C STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp;
@@ -81,28 +67,7 @@ CREATE FUNCTION @extschema@.bench_ab(
     name text DEFAULT NULL,
     label text DEFAULT NULL,
     search_path text DEFAULT NULL)
-RETURNS TABLE (
-    suite text,
-    case_name text,
-    baseline_p50_ms float8,
-    candidate_p50_ms float8,
-    ratio float8,
-    ratio_ci_low float8,
-    ratio_ci_high float8,
-    p_value float8,
-    verdict text,
-    baseline_run bigint,
-    candidate_run bigint,
-    baseline_n bigint,
-    candidate_n bigint,
-    prob_slower float8,
-    rows_per_call_delta float8,
-    shared_hit_per_call_delta float8,
-    shared_read_per_call_delta float8,
-    wal_bytes_per_call_delta float8,
-    plan_changed boolean,
-    note text,
-    changed text[])
+RETURNS SETOF @extschema@.comparison
 AS 'MODULE_PATHNAME', 'tas_bench_bench_ab'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 

@@ -24,6 +24,12 @@ SELECT p.oid::regprocedure::text COLLATE "C" AS function,
  WHERE p.pronamespace = 'tas_bench'::regnamespace
  ORDER BY 1;
 
+-- columns of the composite result types (compare(), compare_runs(), bench_ab())
+SELECT t.typname COLLATE "C" AS type, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS coltype
+  FROM pg_type t JOIN pg_class c ON c.oid = t.typrelid JOIN pg_attribute a ON a.attrelid = c.oid
+ WHERE t.typnamespace = 'tas_bench'::regnamespace AND c.relkind = 'c' AND a.attnum > 0
+ ORDER BY 1, 2;
+
 -- every object has a comment
 SELECT pg_describe_object(classid, objid, 0) COLLATE "C" AS uncommented
   FROM pg_depend d
@@ -32,10 +38,13 @@ SELECT pg_describe_object(classid, objid, 0) COLLATE "C" AS uncommented
    AND deptype = 'e'
    AND classid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_type'::regclass)
    AND obj_description(objid, classid::regclass::name) IS NULL
+   -- row types of tables and views carry no comment of their own; a
+   -- composite type's comment is on its pg_type row, not its pg_class row
    AND NOT (classid = 'pg_type'::regclass
-            AND EXISTS (SELECT 1 FROM pg_type t WHERE t.oid = objid AND t.typrelid <> 0))
+            AND EXISTS (SELECT 1 FROM pg_type t JOIN pg_class c ON c.oid = t.typrelid
+                         WHERE t.oid = objid AND c.relkind <> 'c'))
    AND NOT (classid = 'pg_class'::regclass
-            AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = objid AND c.relkind IN ('S', 'i')))
+            AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = objid AND c.relkind IN ('S', 'i', 'c')))
  ORDER BY 1;
 
 -- tables whose rows survive pg_dump (pg_extension_config_dump)
