@@ -57,9 +57,15 @@ cmp_ok($e, '>=', 0.8, "linear case: exponent $e >= 0.8");
 cmp_ok($e, '<=', 1.2, "linear case: exponent $e <= 1.2");
 is($fit, 'O(n)', 'linear case fits O(n)');
 
-my $pk = $node->safe_psql('postgres', q{
-	SELECT best_fit FROM tas_bench.scaling_fit('tap', 'scale') WHERE case_name = 'task_by_pk'});
-like($pk, qr/^O\((1|log n)\)$/, "primary-key lookup fits $pk");
+# A lookup costs about 3 us; a jump of a microsecond or two at one size (seen
+# once in several runs on this machine) is enough for a convex class to fit
+# best.  What must hold is that it does not grow like the data: a class of
+# O(1) or O(log n), or else an exponent below 0.3 (at most 2.3x over 16x n).
+my ($pk, $pke) = split /\|/, $node->safe_psql('postgres', q{
+	SELECT best_fit, round(exponent::numeric, 3) FROM tas_bench.scaling_fit('tap', 'scale')
+	 WHERE case_name = 'task_by_pk'});
+ok($pk =~ /^O\((1|log n)\)$/ || $pke < 0.3,
+	"primary-key lookup does not grow with the data: $pk, exponent $pke");
 
 note($node->safe_psql('postgres', q{
 	SELECT string_agg(format('%-38s %-40s %-20s %s', case_name, p50_ms_by_tasks, exponent, best_fit), E'\n')
