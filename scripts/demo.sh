@@ -37,12 +37,12 @@ has_function() {  # by name, in schema tas_bench
 
 psql_demo -c "CREATE EXTENSION tas_bench" -c "SELECT 'tas_bench ' || tas_bench.version() AS installed"
 
-schema="$TB_ROOT/test/fixtures/tasker_schema.sql"
+schema="$TB_ROOT/test/fixtures/tasker/tasker_schema.sql"
 if [ -f "$schema" ]; then
   tb_say "loading the stand-in tasker schema"
   psql_demo -f "$schema" >/dev/null || tb_die "loading $schema failed"
 else
-  tb_say "not there yet: the stand-in tasker schema (test/fixtures/tasker_schema.sql)"
+  tb_say "not there yet: the stand-in tasker schema (test/fixtures/tasker/tasker_schema.sql)"
 fi
 
 if has_function generate; then

@@ -12,10 +12,19 @@ tb_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 tb_is_root() { [ "$(id -u)" -eq 0 ]; }
 
-# tb_need_packages [tap]: make sure the build and test tools are there.
+# tb_debian_major: the PostgreSQL major that is a binary package here.
+TB_DEBIAN_MAJOR=15
+
+# tb_need_packages [tap]: make sure the build and test tools are there and
+# set PG_CONFIG.  Major $TB_PG_MAJOR: Debian's package for 15, otherwise the
+# build of scripts/pg-build.sh (made once, cached outside the clone).
 tb_need_packages() {
   local want_tap=${1:-} pkgs missing=() p
-  pkgs="postgresql-$TB_PG_MAJOR postgresql-server-dev-$TB_PG_MAJOR make gcc"
+  if [ "$TB_PG_MAJOR" = "$TB_DEBIAN_MAJOR" ]; then
+    pkgs="postgresql-$TB_PG_MAJOR postgresql-server-dev-$TB_PG_MAJOR make gcc"
+  else
+    pkgs="make gcc"
+  fi
   [ -n "$want_tap" ] && pkgs="$pkgs libipc-run-perl"
   if tb_is_root && command -v apt-get >/dev/null 2>&1; then
     for p in $pkgs; do
@@ -27,6 +36,11 @@ tb_need_packages() {
       apt-get update -qq >/dev/null || tb_die "apt-get update failed"
       apt-get install -y -qq "${missing[@]}" >/dev/null || tb_die "apt-get install ${missing[*]} failed"
     fi
+  fi
+  if [ "$TB_PG_MAJOR" != "$TB_DEBIAN_MAJOR" ]; then
+    PG_CONFIG=$(bash "$TB_ROOT/scripts/pg-build.sh" "$TB_PG_MAJOR") || tb_die "PostgreSQL $TB_PG_MAJOR build failed"
+    export PG_CONFIG
+  elif tb_is_root && command -v apt-get >/dev/null 2>&1; then
     export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$TB_PG_MAJOR/bin/pg_config}
   else
     export PG_CONFIG=${PG_CONFIG:-pg_config}
@@ -42,14 +56,15 @@ tb_need_packages() {
   export PATH="$TB_BINDIR:$PATH"
 }
 
-# tb_build [strict]: build and install the extension from $TB_ROOT.
+# tb_build [strict [DIR]]: build and install the extension from DIR
+# (default $TB_ROOT); strict adds the warning flags of CI.
 tb_build() {
-  local cflags=""
+  local cflags="" dir=${2:-$TB_ROOT}
   [ -n "${1:-}" ] && cflags=$TB_STRICT_CFLAGS
-  tb_say "building tas_bench${1:+ with strict warnings}"
-  make -s -C "$TB_ROOT" PG_CONFIG="$PG_CONFIG" with_llvm=no PG_CFLAGS="$cflags" >/dev/null ||
+  tb_say "building tas_bench for PostgreSQL $("$PG_CONFIG" --version | sed 's/^PostgreSQL //')${1:+ with strict warnings}"
+  make -s -C "$dir" PG_CONFIG="$PG_CONFIG" with_llvm=no PG_CFLAGS="$cflags" >/dev/null ||
     tb_die "build failed"
-  make -s -C "$TB_ROOT" PG_CONFIG="$PG_CONFIG" with_llvm=no install >/dev/null ||
+  make -s -C "$dir" PG_CONFIG="$PG_CONFIG" with_llvm=no install >/dev/null ||
     tb_die "make install failed (an ordinary user needs write access to $("$PG_CONFIG" --pkglibdir))"
 }
 

@@ -8,7 +8,7 @@ use PostgreSQL::Test::Cluster;
 use Test::More;
 
 # standin_node(name, extra_conf): a started node with tas_bench created and
-# the stand-in tasker schema (test/fixtures/tasker_schema.sql) loaded.
+# the stand-in tasker schema (test/fixtures/tasker/tasker_schema.sql) loaded.
 sub standin_node
 {
 	my ($name, $conf) = @_;
@@ -20,7 +20,7 @@ sub standin_node
 	$node->safe_psql('postgres', 'CREATE EXTENSION tas_bench');
 	$node->command_ok(
 		[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres'),
-		  '-f', 'test/fixtures/tasker_schema.sql' ],
+		  '-f', 'test/fixtures/tasker/tasker_schema.sql' ],
 		'stand-in schema loads');
 	return $node;
 }

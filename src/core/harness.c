@@ -1,0 +1,1054 @@
+/*-------------------------------------------------------------------------
+ *
+ * harness.c
+ *	  The timing harness: tas_bench.bench(), CALL tas_bench.bench_commit(),
+ *	  the reference loop tas_bench.spi_loop_ns(), and the run API
+ *	  (harness.h) that bench_ab and plan capture build on.
+ *
+ * A run prepares the statement once (SPI, plan kept with SPI_keepplan), takes
+ * its parameter types from the result columns of the params query, runs
+ * `warmup` untimed calls and then up to `iterations` timed calls, cycling
+ * through the parameter rows in order (call i uses row i mod rows).  Only the
+ * SPI_execute_plan call itself is inside the timed region (two reads of the
+ * monotonic clock, instr_time); per-call bookkeeping (rows, the backend's
+ * buffer and WAL usage counters, freeing the result) happens outside it.
+ *
+ * Modes:
+ *	shared		all calls in the caller's transaction; an error aborts the
+ *				caller's statement, naming the iteration and parameter row in
+ *				the CONTEXT line.
+ *	rollback	each call runs in an internal subtransaction that is rolled
+ *				back right after it, so every call sees the same state.
+ *	commit		(bench_commit, a procedure on a non-atomic SPI connection)
+ *				each call runs in a subtransaction that is released, then the
+ *				transaction is committed.  The run row is committed first with
+ *				status 'running' and the samples are appended every
+ *				SAMPLE_FLUSH calls, so a failing call leaves the run stored as
+ *				'failed' with its error, iteration and parameter row, and a
+ *				cancel leaves every committed sample in place.
+ *
+ * Memory: samples live in one array per run (16 bytes per call plus the
+ * parameter rows); the per-call work happens in a context reset after every
+ * call, and every SPI result is freed with SPI_freetuptable, so memory does
+ * not grow with the number of calls beyond the sample arrays.
+ *
+ * IDENTIFICATION
+ *	  src/core/harness.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/instrument.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/parsenodes.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/plancache.h"
+#include "utils/resowner.h"
+#include "utils/timestamp.h"
+
+#include "core/harness.h"
+#include "core/stats.h"
+#include "util.h"
+
+/* samples are appended to tas_bench.samples in chunks of this many */
+#define SAMPLE_FLUSH 50000
+
+/* bootstrap resamples for the stored CI of the median */
+#define TB_CI_RESAMPLES 10000
+
+/* one run in progress (opaque outside this file, see harness.h) */
+struct tb_run
+{
+	tb_spec		spec;
+	int64		run_id;
+	TimestampTz started_at;
+	MemoryContext runcxt;		/* lives for the run (child of the SPI proc context) */
+	MemoryContext callcxt;		/* reset after every call */
+	SPIPlanPtr	plan;
+	tb_params	params;			/* argument rows, own or shared (bench_ab) */
+	int64	   *ns;				/* per timed call */
+	int64	   *rows;
+	int32	   *prow;			/* 1-based parameter row, 0 = none */
+	int			n;				/* timed calls done */
+	int			flushed;		/* samples already in tas_bench.samples */
+	int64		total_ns;
+	bool		stopped_early;
+	int			error_iteration;
+	int			error_param_row;
+	BufferUsage bufusage;		/* of the timed calls only */
+	WalUsage	walusage;
+	tb_call_context cc;
+	int			path_nest;		/* GUC nest level of spec.search_path, -1: none */
+	char	   *saved_search_path;	/* commit mode: session value to put back */
+};
+
+static void flush_samples(tb_run *run);
+
+/* error context while preparing / running */
+typedef tb_call_context call_context;
+
+/*
+ * The CONTEXT line of the call in flight: "<who> timed call 3 (parameter
+ * row 2)", or "<who>: <phase>" outside a call.
+ */
+void
+tb_call_errcontext(const char *who, const tb_call_context *cc)
+{
+	if (cc->iteration > 0 && cc->param_row > 0)
+		errcontext("%s %s %d (parameter row %d)", who, cc->phase, cc->iteration, cc->param_row);
+	else if (cc->iteration > 0)
+		errcontext("%s %s %d", who, cc->phase, cc->iteration);
+	else
+		errcontext("%s: %s", who, cc->phase);
+}
+
+static void
+harness_error_callback(void *arg)
+{
+	tb_call_errcontext("tas_bench", (const tb_call_context *) arg);
+}
+
+/* highest $n referenced in the analyzed queries of a plan */
+static bool
+max_param_walker(Node *node, int *maxp)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Param))
+	{
+		Param	   *p = (Param *) node;
+
+		if (p->paramkind == PARAM_EXTERN && p->paramid > *maxp)
+			*maxp = p->paramid;
+		return false;
+	}
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, max_param_walker, (void *) maxp, 0);
+	return expression_tree_walker(node, max_param_walker, (void *) maxp);
+}
+
+static int
+plan_max_param(SPIPlanPtr plan)
+{
+	int			maxp = 0;
+	ListCell   *lc;
+
+	foreach(lc, SPI_plan_get_plan_sources(plan))
+	{
+		CachedPlanSource *ps = (CachedPlanSource *) lfirst(lc);
+		ListCell   *lq;
+
+		foreach(lq, ps->query_list)
+			max_param_walker((Node *) lfirst(lq), &maxp);
+	}
+	return maxp;
+}
+
+const char *
+tb_mode_name(tb_mode mode)
+{
+	switch (mode)
+	{
+		case TB_MODE_SHARED:
+			return "shared";
+		case TB_MODE_ROLLBACK:
+			return "rollback";
+		case TB_MODE_COMMIT:
+			return "commit";
+		case TB_MODE_AB:
+			return "ab";
+	}
+	return "?";
+}
+
+/*
+ * Validate the scalar arguments: the error names the argument and its range.
+ */
+void
+tb_check_spec(const tb_spec *spec)
+{
+	if (spec->sql == NULL || spec->sql[strspn(spec->sql, " \t\r\n;")] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument sql must be a non-empty SQL statement"),
+				 errhint("Pass the statement to time, e.g. 'SELECT * FROM tasker.get_next_ready_tasks($1)'.")));
+	if (spec->iterations < 1 || spec->iterations > tb_max_iterations)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument iterations must be between 1 and %d, not %d",
+						tb_max_iterations, spec->iterations),
+				 errdetail("Every timed call stores one row in tas_bench.samples."),
+				 errhint("Use max_time to bound a run by time; the upper limit is the setting tas_bench.max_iterations.")));
+	if (spec->warmup < 0 || spec->warmup > tb_max_iterations)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument warmup must be between 0 and %d, not %d",
+						tb_max_iterations, spec->warmup)));
+	if (spec->max_time_set && spec->max_time_ns <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument max_time must be a positive interval"),
+				 errhint("Pass NULL for no time limit.")));
+}
+
+tb_mode
+tb_parse_mode(const char *mode)
+{
+	if (mode == NULL || strcmp(mode, "shared") == 0)
+		return TB_MODE_SHARED;
+	if (strcmp(mode, "rollback") == 0)
+		return TB_MODE_ROLLBACK;
+	if (strcmp(mode, "commit") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mode \"commit\" is not available in bench()"),
+				 errhint("Use CALL tas_bench.bench_commit(...) to commit after every call.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("argument mode must be 'shared' or 'rollback', not \"%s\"", mode),
+			 errhint("shared runs every call in the caller's transaction; rollback rolls back each call; CALL tas_bench.bench_commit() commits each call.")));
+	return TB_MODE_SHARED;		/* keep compiler quiet */
+}
+
+int64
+tb_interval_ns(Interval *iv)
+{
+	double		us = (double) iv->time +
+		((double) iv->day + (double) iv->month * DAYS_PER_MONTH) * (double) USECS_PER_DAY;
+
+	if (us > (double) PG_INT64_MAX / 1000.0)
+		return PG_INT64_MAX;
+	return (int64) (us * 1000.0);
+}
+
+/* copy the values of one params row (the current context is the target) */
+static void
+copy_param_row(tb_params *p, int r, HeapTuple tup, TupleDesc tupdesc)
+{
+	for (int c = 0; c < p->nargs; c++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, c);
+		bool		isnull;
+		Datum		d = SPI_getbinval(tup, tupdesc, c + 1, &isnull);
+		Size		idx = (Size) r * p->nargs + c;
+
+		p->nulls[idx] = isnull ? 'n' : ' ';
+		p->vals[idx] = isnull ? (Datum) 0 : datumCopy(d, att->attbyval, att->attlen);
+	}
+}
+
+/*
+ * Run the params query and copy its rows (and column types) into cxt.
+ * Must be called inside an SPI connection; query NULL means no parameters.
+ */
+void
+tb_params_load(tb_params *p, const char *query, MemoryContext cxt)
+{
+	call_context cc = {"running argument params", 0, 0};
+	ErrorContextCallback errcb;
+	int			rc;
+	TupleDesc	tupdesc;
+	MemoryContext old;
+
+	memset(p, 0, sizeof(*p));
+	if (query == NULL)
+		return;
+
+	errcb.callback = harness_error_callback;
+	errcb.arg = &cc;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+	rc = SPI_execute(query, true, 0);
+	error_context_stack = errcb.previous;
+
+	if (rc != SPI_OK_SELECT || SPI_tuptable == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument params must be a query that returns rows"),
+				 errdetail("It returned %s.", SPI_result_code_string(rc)),
+				 errhint("Pass a SELECT whose columns are the statement's $1, $2, ... and whose rows are cycled through the calls.")));
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument params returned no rows"),
+				 errdetail("Query: %s", query),
+				 errhint("The params query must return at least one row of arguments; check that the data it samples exists.")));
+	if (SPI_processed > (uint64) PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("argument params returned too many rows (" UINT64_FORMAT ")", SPI_processed)));
+
+	tupdesc = SPI_tuptable->tupdesc;
+	old = MemoryContextSwitchTo(cxt);
+	p->nargs = tupdesc->natts;
+	p->nrows = (int) SPI_processed;
+	p->argtypes = palloc(sizeof(Oid) * Max(p->nargs, 1));
+	for (int c = 0; c < p->nargs; c++)
+	{
+		Oid			t = TupleDescAttr(tupdesc, c)->atttypid;
+
+		p->argtypes[c] = (t == UNKNOWNOID) ? TEXTOID : t;
+	}
+	p->vals = palloc(sizeof(Datum) * Max((Size) p->nrows * p->nargs, 1));
+	p->nulls = palloc(sizeof(char) * Max((Size) p->nrows * p->nargs, 1));
+	for (int r = 0; r < p->nrows; r++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		copy_param_row(p, r, SPI_tuptable->vals[r], tupdesc);
+	}
+	MemoryContextSwitchTo(old);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+static void
+prepare_statement(tb_run *run)
+{
+	call_context cc = {"preparing argument sql", 0, 0};
+	ErrorContextCallback errcb;
+	SPIPlanPtr	plan;
+	int			used;
+
+	errcb.callback = harness_error_callback;
+	errcb.arg = &cc;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+	plan = SPI_prepare(run->spec.sql, run->params.nargs, run->params.argtypes);
+	error_context_stack = errcb.previous;
+	if (plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument sql could not be prepared: %s",
+						SPI_result_code_string(SPI_result))));
+
+	used = plan_max_param(plan);
+	if (run->spec.params != NULL && used != run->params.nargs)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument params returns %d column%s but sql uses %d parameter%s",
+						run->params.nargs, run->params.nargs == 1 ? "" : "s",
+						used, used == 1 ? "" : "s"),
+				 errhint("The params query must return exactly one column for each of $1 .. $n, in order.")));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	run->plan = plan;
+}
+
+/* run one call; returns rows; ns set for timed calls */
+static inline uint64
+one_call(tb_run *run, int paramrow, int64 *ns)
+{
+	Datum	   *vals;
+	char	   *nulls;
+	instr_time	t0;
+	instr_time	t1;
+	int			rc;
+	uint64		rows;
+
+	tb_params_row(&run->params, paramrow, &vals, &nulls);
+	INSTR_TIME_SET_CURRENT(t0);
+	rc = SPI_execute_plan(run->plan, vals, nulls, false, 0);
+	INSTR_TIME_SET_CURRENT(t1);
+	if (rc < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("statement failed: %s", SPI_result_code_string(rc))));
+	rows = SPI_processed;
+	if (SPI_tuptable)
+		SPI_freetuptable(SPI_tuptable);
+	INSTR_TIME_SUBTRACT(t1, t0);
+	*ns = TB_INSTR_TIME_GET_NS(t1);
+	return rows;
+}
+
+/*
+ * Execute call number `iteration` (1-based; it picks the parameter row) in
+ * the run's mode.  Buffer and WAL usage of the call
+ * (and only of the call) is added to the run's totals when timed.
+ */
+void
+tb_run_call(tb_run *run, int iteration, bool timed)
+{
+	int			paramrow = run->params.nrows > 0 ? (iteration - 1) % run->params.nrows : 0;
+	BufferUsage bu0 = pgBufferUsage;
+	WalUsage	wu0 = pgWalUsage;
+	volatile MemoryContext oldcxt = CurrentMemoryContext;
+	volatile ResourceOwner oldowner = CurrentResourceOwner;
+	int64		ns = 0;
+	volatile uint64 rows = 0;
+
+	run->cc.phase = timed ? "timed call" : "warm-up call";
+	run->cc.iteration = iteration;
+	run->cc.param_row = run->params.nrows > 0 ? paramrow + 1 : 0;
+
+	if (run->spec.mode == TB_MODE_SHARED || run->spec.mode == TB_MODE_AB)
+	{
+		MemoryContextSwitchTo(run->callcxt);
+		rows = one_call(run, paramrow, &ns);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	else
+	{
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(run->callcxt);
+		PG_TRY();
+		{
+			rows = one_call(run, paramrow, &ns);
+		}
+		PG_CATCH();
+		{
+			MemoryContextSwitchTo(oldcxt);
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcxt);
+			CurrentResourceOwner = oldowner;
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		if (run->spec.mode == TB_MODE_ROLLBACK)
+			RollbackAndReleaseCurrentSubTransaction();
+		else
+			ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	MemoryContextReset(run->callcxt);
+
+	if (timed)
+	{
+		int			i = run->n++;
+
+		run->ns[i] = ns;
+		run->rows[i] = (int64) rows;
+		run->prow[i] = run->params.nrows > 0 ? paramrow + 1 : 0;
+		run->total_ns += ns;
+		BufferUsageAccumDiff(&run->bufusage, &pgBufferUsage, &bu0);
+		WalUsageAccumDiff(&run->walusage, &pgWalUsage, &wu0);
+	}
+	run->cc.iteration = 0;
+}
+
+/*
+ * The run's search_path: pushed on a GUC nest level (util.h) and popped by
+ * tb_run_restore_search_path, so the caller's setting, SET LOCAL included,
+ * comes back exactly; an abort pops it too.  bench_commit commits between
+ * calls, which would end a nest level, so there it is SET for the session
+ * and the previous value put back.
+ */
+static void
+set_run_search_path(tb_run *run)
+{
+	run->path_nest = -1;
+	run->saved_search_path = NULL;
+	if (run->spec.search_path == NULL)
+		return;
+	if (run->spec.mode == TB_MODE_COMMIT)
+	{
+		MemoryContext old = MemoryContextSwitchTo(run->runcxt);
+
+		run->saved_search_path = tb_search_path_set_session(run->spec.search_path);
+		MemoryContextSwitchTo(old);
+	}
+	else
+		run->path_nest = tb_search_path_push(run->spec.search_path);
+}
+
+void
+tb_run_restore_search_path(tb_run *run)
+{
+	if (run->path_nest >= 0)
+		tb_search_path_pop(run->path_nest);
+	else if (run->saved_search_path != NULL)
+		tb_search_path_restore_session(run->saved_search_path);
+	run->path_nest = -1;
+	run->saved_search_path = NULL;
+}
+
+/* a new run of spec (copied), in the current memory context */
+tb_run *
+tb_run_create(const tb_spec *spec)
+{
+	tb_run	   *run = palloc0(sizeof(tb_run));
+
+	run->spec = *spec;
+	run->path_nest = -1;
+	return run;
+}
+
+/* the run's memory and sample arrays */
+static void
+alloc_run(tb_run *run)
+{
+	run->started_at = GetCurrentTimestamp();
+	run->runcxt = AllocSetContextCreate(CurrentMemoryContext, "tas_bench run",
+										ALLOCSET_DEFAULT_SIZES);
+	run->callcxt = AllocSetContextCreate(run->runcxt, "tas_bench call",
+										 ALLOCSET_DEFAULT_SIZES);
+	run->ns = MemoryContextAllocHuge(run->runcxt, sizeof(int64) * run->spec.iterations);
+	run->rows = MemoryContextAllocHuge(run->runcxt, sizeof(int64) * run->spec.iterations);
+	run->prow = MemoryContextAllocHuge(run->runcxt, sizeof(int32) * run->spec.iterations);
+	run->n = 0;
+	run->flushed = 0;
+	run->total_ns = 0;
+	memset(&run->bufusage, 0, sizeof(run->bufusage));
+	memset(&run->walusage, 0, sizeof(run->walusage));
+	run->cc.phase = "";
+	run->cc.iteration = 0;
+	run->cc.param_row = 0;
+}
+
+/*
+ * Create the run's memory, set the search_path, load params and prepare the
+ * statement.  The caller has connected SPI.
+ */
+void
+tb_run_setup(tb_run *run)
+{
+	alloc_run(run);
+	set_run_search_path(run);
+	tb_params_load(&run->params, run->spec.params, run->runcxt);
+	prepare_statement(run);
+}
+
+/*
+ * The same, with the parameter rows of another run already set up (the
+ * other side of bench_ab: both sides get the very same arguments) and the
+ * search_path that run set.
+ */
+void
+tb_run_setup_sharing(tb_run *run, const tb_run *params_of)
+{
+	alloc_run(run);
+	run->path_nest = -1;
+	run->saved_search_path = NULL;
+	run->params = params_of->params;
+	prepare_statement(run);
+}
+
+/* free the prepared statement (idempotent) */
+void
+tb_run_release(tb_run *run)
+{
+	if (run->plan)
+		SPI_freeplan(run->plan);
+	run->plan = NULL;
+}
+
+int64
+tb_run_id(const tb_run *run)
+{
+	return run->run_id;
+}
+
+int
+tb_run_param_rows(const tb_run *run)
+{
+	return run->params.nrows;
+}
+
+const tb_call_context *
+tb_run_call_context(const tb_run *run)
+{
+	return &run->cc;
+}
+
+/*
+ * Warm-up and timed loop.  In commit mode, commit after every call and flush
+ * samples every SAMPLE_FLUSH calls.
+ */
+void
+tb_run_loop(tb_run *run)
+{
+	ErrorContextCallback errcb;
+	tb_progress progress;
+	instr_time	start;
+	instr_time	now;
+	char		what[NAMEDATALEN];
+	int			i;
+
+	snprintf(what, sizeof(what), "bench %s", run->spec.name ? run->spec.name : "");
+	tb_progress_start(&progress, what);
+
+	errcb.callback = harness_error_callback;
+	errcb.arg = &run->cc;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+
+	for (i = 1; i <= run->spec.warmup; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		tb_run_call(run, i, false);
+		if (run->spec.mode == TB_MODE_COMMIT)
+			tb_spi_commit();
+	}
+
+	INSTR_TIME_SET_CURRENT(start);
+	for (i = 1; i <= run->spec.iterations; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		tb_run_call(run, i, true);
+		if (run->spec.mode == TB_MODE_COMMIT)
+		{
+			if (run->n - run->flushed >= SAMPLE_FLUSH)
+				flush_samples(run);
+			tb_spi_commit();
+		}
+		tb_progress_tick(&progress, i, run->spec.iterations);
+		if (run->spec.max_time_set)
+		{
+			INSTR_TIME_SET_CURRENT(now);
+			INSTR_TIME_SUBTRACT(now, start);
+			if (TB_INSTR_TIME_GET_NS(now) >= run->spec.max_time_ns && i < run->spec.iterations)
+			{
+				run->stopped_early = true;
+				break;
+			}
+		}
+	}
+	error_context_stack = errcb.previous;
+	tb_progress_finish(&progress);
+}
+
+/*
+ * Insert the run row (status running) and return its id.
+ */
+int64
+tb_run_insert(tb_run *run)
+{
+	Oid			types[12] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TEXTOID, INT4OID, INT4OID, INTERVALOID, INT4OID, TIMESTAMPTZOID};
+	Datum		vals[12];
+	char		nulls[12];
+	int			rc;
+	bool		isnull;
+	int64		id;
+
+	memset(nulls, ' ', sizeof(nulls));
+#define TEXTARG(i, s) do { if ((s) == NULL) nulls[i] = 'n'; else vals[i] = CStringGetTextDatum(s); } while (0)
+	TEXTARG(0, run->spec.name);
+	TEXTARG(1, run->spec.label);
+	TEXTARG(2, run->spec.suite);
+	TEXTARG(3, run->spec.case_name);
+	TEXTARG(4, run->spec.sql);
+	TEXTARG(5, run->spec.params);
+	vals[6] = CStringGetTextDatum(tb_mode_name(run->spec.mode));
+	vals[7] = Int32GetDatum(run->spec.iterations);
+	vals[8] = Int32GetDatum(run->spec.warmup);
+	if (run->spec.max_time_set)
+		vals[9] = IntervalPGetDatum(run->spec.max_time);
+	else
+		nulls[9] = 'n';
+	if (run->spec.params)
+		vals[10] = Int32GetDatum(run->params.nrows);
+	else
+		nulls[10] = 'n';
+	vals[11] = TimestampTzGetDatum(run->started_at);
+#undef TEXTARG
+
+	rc = SPI_execute_with_args(
+							   "INSERT INTO " TB_SCHEMA ".runs (name, label, suite, case_name, sql, params, mode, "
+							   "iterations, warmup, max_time, param_rows, started_at, env, dataset_id, dataset_tasks) "
+							   "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+							   "jsonb_set(e, '{settings,search_path}', to_jsonb(pg_catalog.current_setting('search_path'))), "
+							   "(e->>'dataset_id')::bigint, (e->>'dataset_tasks')::bigint "
+							   "FROM " TB_SCHEMA ".environment() e RETURNING run_id",
+							   12, types, vals, nulls, false, 1);
+	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+		elog(ERROR, "could not insert into tas_bench.runs: %s", SPI_result_code_string(rc));
+	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	run->run_id = id;
+	return id;
+}
+
+/* append samples [flushed, n) to tas_bench.samples, SAMPLE_FLUSH at a time */
+static void
+flush_samples(tb_run *run)
+{
+	Oid			types[5] = {INT8OID, INT4OID, INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID};
+	Datum		vals[5];
+	MemoryContext old;
+
+	while (run->n > run->flushed)
+	{
+		int			count = Min(run->n - run->flushed, SAMPLE_FLUSH);
+		Datum	   *d_ns;
+		Datum	   *d_pr;
+		Datum	   *d_rows;
+		int			i;
+		int			rc;
+
+		CHECK_FOR_INTERRUPTS();
+		old = MemoryContextSwitchTo(run->callcxt);
+		d_ns = palloc(sizeof(Datum) * count);
+		d_pr = palloc(sizeof(Datum) * count);
+		d_rows = palloc(sizeof(Datum) * count);
+		for (i = 0; i < count; i++)
+		{
+			d_ns[i] = Int64GetDatum(run->ns[run->flushed + i]);
+			d_pr[i] = Int32GetDatum(run->prow[run->flushed + i]);
+			d_rows[i] = Int64GetDatum(run->rows[run->flushed + i]);
+		}
+		vals[0] = Int64GetDatum(run->run_id);
+		vals[1] = Int32GetDatum(run->flushed);
+		vals[2] = PointerGetDatum(construct_array(d_ns, count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		vals[3] = PointerGetDatum(construct_array(d_pr, count, INT4OID, 4, true, TYPALIGN_INT));
+		vals[4] = PointerGetDatum(construct_array(d_rows, count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		rc = SPI_execute_with_args("INSERT INTO " TB_SCHEMA ".samples (run_id, seq, ns, param_row, rows) "
+								   "SELECT $1, $2 + s.ord, s.ns, nullif(s.pr, 0), s.rows "
+								   "FROM unnest($3, $4, $5) WITH ORDINALITY AS s(ns, pr, rows, ord)",
+								   5, types, vals, NULL, false, 0);
+		if (rc != SPI_OK_INSERT)
+			elog(ERROR, "could not insert into tas_bench.samples: %s", SPI_result_code_string(rc));
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(run->callcxt);
+		run->flushed += count;
+	}
+}
+
+/*
+ * Compute the summary of the samples and update the run row; status 'ok' or
+ * 'failed' (with error text).  Returns the updated row as a HeapTuple in the
+ * caller's (upper) memory when want_tuple.
+ */
+HeapTupleHeader
+tb_run_finish(tb_run *run, const char *status, const char *error, bool want_tuple)
+{
+	tb_stats_summary s;
+	tb_stats_ci ci;
+	int64_t    *sorted;
+	int64_t    *work;
+	Oid			types[32];
+	Datum		vals[32];
+	char		nulls[32];
+	int			k = 0;
+	int			rc;
+	double		n = run->n > 0 ? (double) run->n : 1.0;
+	HeapTupleHeader result = NULL;
+	MemoryContext old;
+
+	flush_samples(run);
+
+	old = MemoryContextSwitchTo(run->callcxt);
+	memset(nulls, ' ', sizeof(nulls));
+	memset(&s, 0, sizeof(s));
+	memset(&ci, 0, sizeof(ci));
+	if (run->n > 0)
+	{
+		/* the median's CI: 95% bootstrap percentile interval, seeded by run_id */
+		sorted = MemoryContextAllocHuge(run->callcxt, sizeof(int64_t) * run->n);
+		work = palloc(sizeof(int64_t) * TB_CI_RESAMPLES);
+		memcpy(sorted, run->ns, sizeof(int64_t) * run->n);
+		tb_stats_sort_int64(sorted, run->n);
+		tb_stats_summarize(sorted, run->n, &s);
+		tb_stats_bootstrap_median_ci(sorted, run->n, 0.95, TB_CI_RESAMPLES,
+									 (uint64_t) run->run_id, work, &ci);
+	}
+
+#define ARG(type, datum) (types[k] = (type), vals[k] = (datum), k++)
+#define ARGN(type, datum, isnull) (types[k] = (type), vals[k] = (datum), nulls[k] = (isnull) ? 'n' : ' ', k++)
+	ARG(INT8OID, Int64GetDatum(run->run_id));
+	ARG(TEXTOID, CStringGetTextDatum(status));
+	ARGN(TEXTOID, error ? CStringGetTextDatum(error) : (Datum) 0, error == NULL);
+	ARGN(INT4OID, Int32GetDatum(run->error_iteration), run->error_iteration == 0);
+	ARGN(INT4OID, Int32GetDatum(run->error_param_row), run->error_param_row == 0);
+	ARG(BOOLOID, BoolGetDatum(run->stopped_early));
+	ARG(INT4OID, Int32GetDatum(run->n));
+	/* 7.. statistics, NULL without samples */
+	ARGN(INT8OID, Int64GetDatum(s.min), run->n == 0);
+	ARGN(INT8OID, Int64GetDatum(s.p50), run->n == 0);
+	ARGN(INT8OID, Int64GetDatum(s.p90), run->n == 0);
+	ARGN(INT8OID, Int64GetDatum(s.p95), run->n == 0);
+	ARGN(INT8OID, Int64GetDatum(s.p99), run->n == 0);
+	ARGN(INT8OID, Int64GetDatum(s.max), run->n == 0);
+	ARGN(FLOAT8OID, Float8GetDatum(s.mean), run->n == 0);
+	ARGN(FLOAT8OID, Float8GetDatum(s.stddev), run->n < 2 || isnan(s.stddev));
+	ARGN(FLOAT8OID, Float8GetDatum((double) s.mad), run->n == 0);
+	ARGN(FLOAT8OID, Float8GetDatum(s.p50 > 0 ? (double) s.p95 / (double) s.p50 : 0), run->n == 0 || s.p50 <= 0);
+	ARGN(FLOAT8OID, Float8GetDatum(ci.low), run->n == 0 || isnan(ci.low));
+	ARGN(FLOAT8OID, Float8GetDatum(ci.high), run->n == 0 || isnan(ci.high));
+	ARGN(INT4OID, Int32GetDatum(s.low_mild), run->n == 0);
+	ARGN(INT4OID, Int32GetDatum(s.high_mild), run->n == 0);
+	ARGN(INT4OID, Int32GetDatum(s.low_severe), run->n == 0);
+	ARGN(INT4OID, Int32GetDatum(s.high_severe), run->n == 0);
+	ARG(INT8OID, Int64GetDatum(run->total_ns));
+	{
+		int64		rows = 0;
+		int			i;
+
+		for (i = 0; i < run->n; i++)
+			rows += run->rows[i];
+		ARGN(FLOAT8OID, Float8GetDatum(rows / n), run->n == 0);
+	}
+	/* buffers and WAL per call, as a float8[] to keep the argument count sane */
+	{
+		Datum		per[11];
+
+		per[0] = Float8GetDatum(run->bufusage.shared_blks_hit / n);
+		per[1] = Float8GetDatum(run->bufusage.shared_blks_read / n);
+		per[2] = Float8GetDatum(run->bufusage.shared_blks_dirtied / n);
+		per[3] = Float8GetDatum(run->bufusage.shared_blks_written / n);
+		per[4] = Float8GetDatum(run->bufusage.local_blks_hit / n);
+		per[5] = Float8GetDatum(run->bufusage.local_blks_read / n);
+		per[6] = Float8GetDatum(run->bufusage.temp_blks_read / n);
+		per[7] = Float8GetDatum(run->bufusage.temp_blks_written / n);
+		per[8] = Float8GetDatum(run->walusage.wal_records / n);
+		per[9] = Float8GetDatum(run->walusage.wal_fpi / n);
+		per[10] = Float8GetDatum((double) run->walusage.wal_bytes / n);
+		ARGN(FLOAT8ARRAYOID,
+			 PointerGetDatum(construct_array(per, 11, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
+			 run->n == 0);
+	}
+#undef ARG
+#undef ARGN
+
+	rc = SPI_execute_with_args(
+							   "UPDATE " TB_SCHEMA ".runs SET status = $2, error = $3, error_iteration = $4, "
+							   "error_param_row = $5, stopped_early = $6, n = $7, min_ns = $8, p50_ns = $9, "
+							   "p90_ns = $10, p95_ns = $11, p99_ns = $12, max_ns = $13, mean_ns = $14, "
+							   "stddev_ns = $15, mad_ns = $16, p95_p50 = $17, p50_ci_low_ns = $18, "
+							   "p50_ci_high_ns = $19, outliers_low_mild = $20, outliers_high_mild = $21, "
+							   "outliers_low_severe = $22, outliers_high_severe = $23, total_ns = $24, "
+							   "rows_per_call = $25, shared_hit_per_call = $26[1], shared_read_per_call = $26[2], "
+							   "shared_dirtied_per_call = $26[3], shared_written_per_call = $26[4], "
+							   "local_hit_per_call = $26[5], local_read_per_call = $26[6], "
+							   "temp_read_per_call = $26[7], temp_written_per_call = $26[8], "
+							   "wal_records_per_call = $26[9], wal_fpi_per_call = $26[10], "
+							   "wal_bytes_per_call = $26[11], finished_at = clock_timestamp() "
+							   "WHERE run_id = $1 RETURNING *",
+							   k, types, vals, nulls, false, 1);
+	if (rc != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
+		elog(ERROR, "could not update tas_bench.runs: %s", SPI_result_code_string(rc));
+	MemoryContextSwitchTo(old);
+	if (want_tuple)
+		result = SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
+	SPI_freetuptable(SPI_tuptable);
+	MemoryContextReset(run->callcxt);
+	return result;
+}
+
+/* read the common arguments 0..6 (sql .. label) */
+static void
+read_common_args(FunctionCallInfo fcinfo, tb_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->sql = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	spec->params = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	if (spec->params && spec->params[strspn(spec->params, " \t\r\n")] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument params must be a query or NULL, not an empty string")));
+	spec->iterations = PG_ARGISNULL(2) ? 100 : PG_GETARG_INT32(2);
+	spec->warmup = PG_ARGISNULL(3) ? 10 : PG_GETARG_INT32(3);
+	if (!PG_ARGISNULL(4))
+	{
+		spec->max_time = PG_GETARG_INTERVAL_P(4);
+		spec->max_time_set = true;
+		spec->max_time_ns = tb_interval_ns(spec->max_time);
+	}
+	spec->name = PG_ARGISNULL(5) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(5));
+	spec->label = PG_ARGISNULL(6) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(6));
+}
+
+static char *
+opt_text_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return NULL;
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+/*
+ * tas_bench.bench(sql, params, iterations, warmup, max_time, name, label, mode)
+ *		RETURNS tas_bench.runs
+ */
+PG_FUNCTION_INFO_V1(tas_bench_bench);
+Datum
+tas_bench_bench(PG_FUNCTION_ARGS)
+{
+	tb_run		run;
+	HeapTupleHeader result;
+
+	memset(&run, 0, sizeof(run));
+	read_common_args(fcinfo, &run.spec);
+	run.spec.mode = tb_parse_mode(PG_ARGISNULL(7) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(7)));
+	run.spec.search_path = opt_text_arg(fcinfo, 8);
+	tb_check_spec(&run.spec);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	tb_run_setup(&run);
+	PG_TRY();
+	{
+		tb_run_loop(&run);
+	}
+	PG_CATCH();
+	{
+		tb_run_release(&run);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	tb_run_release(&run);
+	tb_run_insert(&run);		/* env records the search_path in force */
+	result = tb_run_finish(&run, "ok", NULL, true);
+	tb_run_restore_search_path(&run);
+	SPI_finish();
+	PG_RETURN_HEAPTUPLEHEADER(result);
+}
+
+/*
+ * CALL tas_bench.bench_commit(sql, params, iterations, warmup, max_time,
+ *							   name, label, INOUT run_id)
+ */
+PG_FUNCTION_INFO_V1(tas_bench_bench_commit);
+Datum
+tas_bench_bench_commit(PG_FUNCTION_ARGS)
+{
+	tb_run		run;
+	bool		nonatomic;
+	volatile bool failed = false;
+	ErrorData  *volatile edata = NULL;
+	TupleDesc	tupdesc;
+	Datum		outval[1];
+	bool		outnull[1] = {false};
+	MemoryContext callercxt = CurrentMemoryContext;
+	char	   *on_error;
+	volatile bool raise_error = true;
+
+	nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
+		!castNode(CallContext, fcinfo->context)->atomic;
+	if (!nonatomic)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TRANSACTION_TERMINATION),
+				 errmsg("bench_commit must be called with CALL outside a transaction block"),
+				 errdetail("It commits after every call, which is not possible inside BEGIN ... COMMIT, a function or a DO block with an explicit transaction."),
+				 errhint("Run CALL tas_bench.bench_commit(...) on its own, or use tas_bench.bench(..., mode => 'rollback').")));
+
+	memset(&run, 0, sizeof(run));
+	read_common_args(fcinfo, &run.spec);
+	run.spec.mode = TB_MODE_COMMIT;
+	run.spec.search_path = opt_text_arg(fcinfo, 8);
+	on_error = opt_text_arg(fcinfo, 9);
+	if (on_error == NULL || strcmp(on_error, "raise") == 0)
+		raise_error = true;
+	else if (strcmp(on_error, "record") == 0)
+		raise_error = false;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument on_error must be 'raise' or 'record', not \"%s\"", on_error),
+				 errhint("raise stores the failed run and raises the error again; record stores it and returns with a WARNING.")));
+	tb_check_spec(&run.spec);
+
+	if (SPI_connect_ext(SPI_OPT_NONATOMIC) != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	tb_run_setup(&run);
+	tb_run_insert(&run);
+	tb_spi_commit();
+
+	PG_TRY();
+	{
+		tb_run_loop(&run);
+	}
+	PG_CATCH();
+	{
+		/*
+		 * A call failed (its subtransaction is already rolled back) or the
+		 * run was cancelled.  Keep the error, roll back what is left of the
+		 * transaction, store the run as failed and raise the error again.
+		 */
+		MemoryContextSwitchTo(run.runcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		failed = true;
+		run.error_iteration = run.cc.iteration;
+		run.error_param_row = run.cc.param_row;
+	}
+	PG_END_TRY();
+
+	if (failed)
+	{
+		StringInfoData msg;
+
+		tb_spi_rollback();
+		tb_run_restore_search_path(&run);
+		initStringInfo(&msg);
+		appendStringInfoString(&msg, edata->message ? edata->message : "unknown error");
+		tb_run_finish(&run, "failed", msg.data, false);
+		tb_spi_commit();
+		tb_run_release(&run);
+		if (raise_error || edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+			ReThrowError(edata);
+		ereport(WARNING,
+				(errmsg("bench_commit run %s failed at call %d: %s",
+						run.spec.name ? run.spec.name : "", run.error_iteration, msg.data),
+				 errdetail("The run is stored in tas_bench.runs with status failed.")));
+	}
+	else
+	{
+		tb_run_restore_search_path(&run);
+		tb_run_finish(&run, "ok", NULL, false);
+		tb_run_release(&run);
+	}
+	SPI_finish();
+
+	MemoryContextSwitchTo(callercxt);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "bench_commit: return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	outval[0] = Int64GetDatum(run.run_id);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, outval, outnull)));
+}
+
+/*
+ * tas_bench.spi_loop_ns(sql, iterations) RETURNS float8
+ *		Mean ns per call of a bare loop of SPI_execute_plan over a kept plan,
+ *		timed as a whole: the reference the harness floor is compared with.
+ */
+PG_FUNCTION_INFO_V1(tas_bench_spi_loop_ns);
+Datum
+tas_bench_spi_loop_ns(PG_FUNCTION_ARGS)
+{
+	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	int32		iterations = PG_GETARG_INT32(1);
+	SPIPlanPtr	plan;
+	instr_time	t0;
+	instr_time	t1;
+	int32		i;
+
+	if (iterations < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument iterations must be at least 1, not %d", iterations)));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	plan = SPI_prepare(sql, 0, NULL);
+	if (plan == NULL || SPI_keepplan(plan) != 0)
+		elog(ERROR, "could not prepare: %s", SPI_result_code_string(SPI_result));
+	INSTR_TIME_SET_CURRENT(t0);
+	for (i = 0; i < iterations; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (SPI_execute_plan(plan, NULL, NULL, false, 0) < 0)
+			elog(ERROR, "statement failed");
+		SPI_freetuptable(SPI_tuptable);
+	}
+	INSTR_TIME_SET_CURRENT(t1);
+	INSTR_TIME_SUBTRACT(t1, t0);
+	SPI_freeplan(plan);
+	SPI_finish();
+	PG_RETURN_FLOAT8((double) TB_INSTR_TIME_GET_NS(t1) / iterations);
+}

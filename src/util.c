@@ -1,0 +1,134 @@
+/*-------------------------------------------------------------------------
+ *
+ * util.c
+ *	  Helpers shared by every room of tas_bench: the GUC variables' storage,
+ *	  progress reporting and search_path changes.
+ *
+ * This file calls only PostgreSQL: module init (tas_bench.c) and the rooms
+ * (core/, tasker/) call into it, never the reverse.
+ *
+ * IDENTIFICATION
+ *	  src/util.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+
+#include "util.h"
+
+int			tb_progress_interval_ms = 5000;
+int			tb_max_iterations = 10000000;
+
+/*
+ * Progress of long-running work.
+ *
+ * Other sessions see it in pg_stat_activity.application_name, which is
+ * published through pgstat_report_appname() about once a second without
+ * touching the application_name setting itself; tb_progress_finish() puts
+ * the setting's value back (also on error: callers use PG_FINALLY).  The
+ * caller's session sees a NOTICE every tas_bench.progress_interval.
+ * A total <= 0 means the total is unknown.
+ */
+void
+tb_progress_start(tb_progress *p, const char *what)
+{
+	p->what = what;
+	INSTR_TIME_SET_CURRENT(p->started);
+	p->last_report = p->started;
+	p->last_publish = p->started;
+}
+
+void
+tb_progress_tick(tb_progress *p, int64 done, int64 total)
+{
+	instr_time	now;
+	instr_time	since;
+	double		elapsed;
+	char		buf[NAMEDATALEN];
+
+	INSTR_TIME_SET_CURRENT(now);
+	elapsed = INSTR_TIME_GET_DOUBLE(now) - INSTR_TIME_GET_DOUBLE(p->started);
+
+	since = now;
+	INSTR_TIME_SUBTRACT(since, p->last_publish);
+	if (INSTR_TIME_GET_MILLISEC(since) >= 1000)
+	{
+		p->last_publish = now;
+		if (total > 0)
+			snprintf(buf, sizeof(buf), "tas_bench %s " INT64_FORMAT "/" INT64_FORMAT,
+					 p->what, done, total);
+		else
+			snprintf(buf, sizeof(buf), "tas_bench %s " INT64_FORMAT, p->what, done);
+		pgstat_report_appname(buf);
+	}
+
+	if (tb_progress_interval_ms <= 0)
+		return;
+	since = now;
+	INSTR_TIME_SUBTRACT(since, p->last_report);
+	if (INSTR_TIME_GET_MILLISEC(since) < tb_progress_interval_ms)
+		return;
+	p->last_report = now;
+	if (total > 0)
+		ereport(NOTICE,
+				(errmsg("%s: " INT64_FORMAT " of " INT64_FORMAT " done (%.0f%%) after %.1f s",
+						p->what, done, total, 100.0 * done / total, elapsed)));
+	else
+		ereport(NOTICE,
+				(errmsg("%s: " INT64_FORMAT " done after %.1f s",
+						p->what, done, elapsed)));
+}
+
+void
+tb_progress_finish(tb_progress *p)
+{
+	pgstat_report_appname(application_name ? application_name : "");
+}
+
+/*
+ * search_path changes; see util.h for which pair to use.
+ */
+int
+tb_search_path_push(const char *value)
+{
+	int			nestlevel = NewGUCNestLevel();
+
+	(void) set_config_option("search_path", value, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return nestlevel;
+}
+
+void
+tb_search_path_pop(int nestlevel)
+{
+	AtEOXact_GUC(true, nestlevel);
+}
+
+char *
+tb_search_path_current(void)
+{
+	return pstrdup(GetConfigOptionByName("search_path", NULL, false));
+}
+
+char *
+tb_search_path_set_session(const char *value)
+{
+	char	   *saved = tb_search_path_current();
+
+	(void) set_config_option("search_path", value, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SET, true, 0, false);
+	return saved;
+}
+
+void
+tb_search_path_restore_session(const char *saved)
+{
+	if (saved != NULL)
+		(void) set_config_option("search_path", saved, PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SET, true, 0, false);
+}
