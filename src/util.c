@@ -2,7 +2,7 @@
  *
  * util.c
  *	  Helpers shared by every room of tas_bench: the GUC variables' storage,
- *	  progress reporting and search_path changes.
+ *	  progress reporting, search_path changes and argument checks.
  *
  * This file calls only PostgreSQL: module init (tas_bench.c) and the rooms
  * (core/, tasker/) call into it, never the reverse.
@@ -131,4 +131,14 @@ tb_search_path_restore_session(const char *saved)
 	if (saved != NULL)
 		(void) set_config_option("search_path", saved, PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SET, true, 0, false);
+}
+
+void
+tb_require_arg(FunctionCallInfo fcinfo, int argno, const char *name, const char *hint)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("argument %s must not be NULL", name),
+				 errhint("%s", hint)));
 }

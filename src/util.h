@@ -19,6 +19,7 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
 #include "portability/instr_time.h"
 
 #include "compat.h"
@@ -68,5 +69,20 @@ extern void tb_search_path_pop(int nestlevel);
 extern char *tb_search_path_set_session(const char *value);
 extern void tb_search_path_restore_session(const char *saved);
 extern char *tb_search_path_current(void);
+
+/*
+ * tas_bench's own statements (bookkeeping: runs, samples, plans) run with
+ * the search_path pinned to pg_catalog, pg_temp, so a function or operator
+ * planted in a schema on the caller's or the target's path never resolves
+ * in them; only the user's statement runs under the target's path.
+ * tb_internal_begin returns the nest level to give tb_internal_end.
+ */
+#define TB_INTERNAL_SEARCH_PATH "pg_catalog, pg_temp"
+#define tb_internal_begin() tb_search_path_push(TB_INTERNAL_SEARCH_PATH)
+#define tb_internal_end(nest) tb_search_path_pop(nest)
+
+/* an argument that must not be NULL: 22004 naming it, with a hint */
+extern void tb_require_arg(FunctionCallInfo fcinfo, int argno, const char *name,
+						   const char *hint);
 
 #endif							/* TB_UTIL_H */

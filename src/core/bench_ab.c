@@ -97,11 +97,7 @@ ab_sql_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
 static int
 ab_count_arg(FunctionCallInfo fcinfo, int argno, const char *argname, const char *hint)
 {
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("argument %s must not be NULL", argname),
-				 errhint("%s", hint)));
+	tb_require_arg(fcinfo, argno, argname, hint);
 	return PG_GETARG_INT32(argno);
 }
 

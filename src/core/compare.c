@@ -137,23 +137,12 @@ static const fraction_arg alpha_arg = {
 	"Use e.g. 0.05 (95% confidence) or 0.01 (99%)."
 };
 
-/* an argument that must not be NULL */
-static void
-require_arg(FunctionCallInfo fcinfo, int argno, const char *name, const char *hint)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("argument %s must not be NULL", name),
-				 errhint("%s", hint)));
-}
-
 static double
 get_fraction(FunctionCallInfo fcinfo, int argno, const fraction_arg *a)
 {
 	double		v;
 
-	require_arg(fcinfo, argno, a->name, a->null_hint);
+	tb_require_arg(fcinfo, argno, a->name, a->null_hint);
 	v = PG_GETARG_FLOAT8(argno);
 	if (!((a->zero_ok ? v >= 0.0 : v > 0.0) && v < 1.0))
 		ereport(ERROR,
@@ -629,6 +618,21 @@ run_case(cmp_state *st, const cmp_case *c)
 	MemoryContextReset(st->casecxt);
 }
 
+/*
+ * The common start of compare() and compare_runs(): noise and alpha are
+ * arguments 2 and 3, the result set is set up, SPI is connected.
+ */
+static void
+begin_call(FunctionCallInfo fcinfo, cmp_state *st)
+{
+	st->noise = tb_compare_noise_arg(fcinfo, 2);
+	st->alpha = tb_compare_alpha_arg(fcinfo, 3);
+	st->read_only = true;
+	init_srf(fcinfo, st);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+}
+
 /* ----------------------------------------------------------------
  *		tas_bench.compare(baseline, candidate, noise, alpha)
  * ----------------------------------------------------------------
@@ -681,17 +685,11 @@ tas_bench_compare(PG_FUNCTION_ARGS)
 	cmp_case   *cases;
 
 	memset(&st, 0, sizeof(st));
-	require_arg(fcinfo, 0, "baseline", "Pass the label of the baseline runs, as given to bench(..., label => ...).");
-	require_arg(fcinfo, 1, "candidate", "Pass the label of the candidate runs, as given to bench(..., label => ...).");
+	tb_require_arg(fcinfo, 0, "baseline", "Pass the label of the baseline runs, as given to bench(..., label => ...).");
+	tb_require_arg(fcinfo, 1, "candidate", "Pass the label of the candidate runs, as given to bench(..., label => ...).");
 	baseline = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	candidate = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	st.noise = tb_compare_noise_arg(fcinfo, 2);
-	st.alpha = tb_compare_alpha_arg(fcinfo, 3);
-	st.read_only = true;
-	init_srf(fcinfo, &st);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	begin_call(fcinfo, &st);
 	check_label(&st, "baseline", baseline);
 	check_label(&st, "candidate", candidate);
 	state_start(&st);
@@ -783,17 +781,11 @@ tas_bench_compare_runs(PG_FUNCTION_ARGS)
 	char	   *case_b = NULL;
 
 	memset(&st, 0, sizeof(st));
-	require_arg(fcinfo, 0, "run_a", "Pass the run_id of the baseline run.");
-	require_arg(fcinfo, 1, "run_b", "Pass the run_id of the candidate run.");
+	tb_require_arg(fcinfo, 0, "run_a", "Pass the run_id of the baseline run.");
+	tb_require_arg(fcinfo, 1, "run_b", "Pass the run_id of the candidate run.");
 	c.run_a = PG_GETARG_INT64(0);
 	c.run_b = PG_GETARG_INT64(1);
-	st.noise = tb_compare_noise_arg(fcinfo, 2);
-	st.alpha = tb_compare_alpha_arg(fcinfo, 3);
-	st.read_only = true;
-	init_srf(fcinfo, &st);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	begin_call(fcinfo, &st);
 	check_run(&st, "run_a", c.run_a, &suite_a, &case_a);
 	check_run(&st, "run_b", c.run_b, &suite_b, &case_b);
 	c.suite = pair_name(suite_a, suite_b);
@@ -838,6 +830,7 @@ tb_compare_pair(tb_compare_out *out, const char *suite, const char *case_name,
 				int64 run_a, int64 run_b)
 {
 	cmp_case	c;
+	int			nest = tb_internal_begin();
 
 	if (!out->started)
 		state_start(&out->st);
@@ -847,4 +840,5 @@ tb_compare_pair(tb_compare_out *out, const char *suite, const char *case_name,
 	c.run_a = run_a;
 	c.run_b = run_b;
 	run_case(&out->st, &c);
+	tb_internal_end(nest);
 }
