@@ -141,6 +141,10 @@ COMMENT ON FUNCTION @extschema@.target_for(text, bigint) IS
 
 -- ---------------------------------------------------------------- run_suite
 
+-- Our own statements in run_suite run with the search_path pinned to
+-- pg_catalog, pg_temp: a procedure that commits cannot have a SET clause, so
+-- the body sets it for the transaction first and again after every COMMIT.
+-- Each case runs under its own path, set by bench() for the case only.
 CREATE PROCEDURE @extschema@.run_suite(
     suite text DEFAULT 'orchestration',
     label text DEFAULT NULL,
@@ -162,7 +166,7 @@ DECLARE
     st text;
     p50 float8;
 BEGIN
-    SELECT array_agg(k.name ORDER BY k.ord, k.name) INTO case_names
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true); SELECT array_agg(k.name ORDER BY k.ord, k.name) INTO case_names
       FROM @extschema@.cases k WHERE k.suite = run_suite.suite AND k.enabled;
     IF case_names IS NULL THEN
         RAISE EXCEPTION 'suite "%" has no enabled cases', run_suite.suite
@@ -217,7 +221,7 @@ BEGIN
             n_failed := n_failed + 1;
             RAISE WARNING 'case %/% %: failed: %', i, array_length(case_names, 1), c.name, msg;
         END IF;
-        COMMIT;
+        COMMIT; PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     END LOOP;
     RAISE NOTICE 'suite %: % cases ok, % failed, label %, % tasks in %',
         run_suite.suite, n_ok, n_failed, coalesce(run_suite.label, '(none)'), ntasks, target_schema;

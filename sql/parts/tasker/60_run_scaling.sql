@@ -2,6 +2,8 @@
 -- (growing one generated dataset, never regenerating it); the fit is core
 -- (tas_bench.scaling_fit, sql/parts/core/60_scaling.sql).
 
+-- Our own statements run with the search_path pinned (set for the
+-- transaction first and after every COMMIT, as in run_suite).
 CREATE PROCEDURE @extschema@.run_scaling(
     suite text DEFAULT 'orchestration',
     sizes integer[] DEFAULT '{1000,10000,100000}',
@@ -21,7 +23,7 @@ DECLARE
     t0 timestamptz;
     tbl text;
 BEGIN
-    IF sizes IS NULL OR cardinality(sizes) = 0 THEN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true); IF sizes IS NULL OR cardinality(sizes) = 0 THEN
         RAISE EXCEPTION 'argument sizes must list at least one dataset size'
             USING ERRCODE = 'invalid_parameter_value', HINT = 'For example ''{1000,10000,100000}''.';
     END IF;
@@ -59,7 +61,7 @@ BEGIN
             round(extract(epoch FROM clock_timestamp() - t0)::numeric, 1);
         COMMIT;
         CALL @extschema@.run_suite(run_scaling.suite, lbl, target_schema, capture_plans);
-        COMMIT;
+        COMMIT; PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     END LOOP;
     RAISE NOTICE 'scaling %: done; see SELECT * FROM tas_bench.scaling_report(%)', lbl, quote_literal(lbl);
 END
