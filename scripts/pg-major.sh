@@ -29,7 +29,7 @@ tb_build strict "$scratch"
 
 # 0. the layout rule of doc/architecture.md (no include or call cycles)
 tb_say "layout check"
-if bash "$TB_ROOT/scripts/check-layout.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if bash "$TB_ROOT/scripts/check-layout.sh" "$scratch"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 # 1. C unit tests of the pure parts (no server)
 tb_say "C unit tests"
