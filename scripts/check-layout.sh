@@ -19,7 +19,7 @@ ls src/*.o src/*/*.o >/dev/null 2>&1 || { echo "check-layout: build the tree fir
 
 {
   for o in src/*.o src/*/*.o; do
-    nm "$o" | awk -v m="${o%.o}" '$1 ~ /^[TDBR]$/ && NF == 3 {print "def", m, $3} $1 == "U" {print "use", m, $2}'
+    nm "$o" | awk -v m="${o%.o}" 'NF == 3 && $2 ~ /^[TDBR]$/ {print "def", m, $3} $1 == "U" {print "use", m, $2}'
   done
   for f in src/*.[ch] src/*/*.[ch]; do
     sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f" | while read -r inc; do

@@ -1,6 +1,6 @@
 /*
  * test_prng.c
- *	  Unit tests of src/prng.c.
+ *	  Unit tests of src/core/prng.c.
  *
  * Reference values: splitmix64 from seed 0 gives 0xE220A8397B1DCDAF as its
  * first output (the reference implementation by Vigna, prng.di.unimi.it).

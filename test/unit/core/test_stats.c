@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * test_stats.c
- *	  Unit tests of src/stats.c: quantiles, summary, MAD, Tukey fences,
+ *	  Unit tests of src/core/stats.c: quantiles, summary, MAD, Tukey fences,
  *	  bootstrap confidence intervals, Mann-Whitney U, and a timing check.
  *
  * Where the expected numbers come from (cited again at each check):

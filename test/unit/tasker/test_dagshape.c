@@ -1,6 +1,6 @@
 /*
  * test_dagshape.c
- *	  Unit tests of src/dagshape.c: shapes (step/edge counts of the tasker
+ *	  Unit tests of src/tasker/dagshape.c: shapes (step/edge counts of the tasker
  *	  spec section 7, acyclic, edges inside the task) and task plans (one
  *	  final state per entity, histories increasing in time and ending in the
  *	  recorded state, flags consistent with step states, task state
