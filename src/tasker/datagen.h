@@ -131,12 +131,21 @@ extern void tb_gen_setup_templates(gen_ctx *g);
 /* gen_target.c */
 extern void tb_gen_require_target(const char *schema);
 
-/* run a query through SPI with arguments; errors unless it returns expect */
+/*
+ * Run one of the generator's own statements through SPI with arguments,
+ * with the search_path pinned (util.h: tb_internal_begin), so nothing
+ * planted on the target's path resolves in it; target tables are named
+ * schema-qualified in these statements.  Errors unless it returns expect.
+ * Only the COPY into the target runs under the target's path (the target's
+ * audit trigger names tables unqualified).
+ */
 static inline int
 tb_gen_spi_exec(const char *sql, int nargs, Oid *types, Datum *values, int expect)
 {
+	int			nest = tb_internal_begin();
 	int			ret = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 0);
 
+	tb_internal_end(nest);
 	if (ret != expect)
 		elog(ERROR, "SPI_execute_with_args failed (%d): %s", ret, sql);
 	return ret;

@@ -110,12 +110,9 @@ cleanup_dataset(const char *schema, int64 id)
 	for (i = 0; i < (int) lengthof(stmts); i++)
 	{
 		char	   *sql = psprintf(stmts[i], s, tagged);
-		int			ret;
 
 		CHECK_FOR_INTERRUPTS();
-		ret = SPI_execute(sql, false, 0);
-		if (ret != SPI_OK_DELETE)
-			elog(ERROR, "SPI_execute failed (%d): %s", ret, sql);
+		tb_gen_spi_exec(sql, 0, NULL, NULL, SPI_OK_DELETE);
 		total += (int64) SPI_processed;
 	}
 	return total;
@@ -156,15 +153,13 @@ cleanup_templates(const char *schema)
 	{
 		char	   *sql = psprintf(stmts[i], s, lit);
 
-		if (SPI_execute(sql, false, 0) != SPI_OK_DELETE)
-			elog(ERROR, "SPI_execute failed: %s", sql);
+		tb_gen_spi_exec(sql, 0, NULL, NULL, SPI_OK_DELETE);
 		total += (int64) SPI_processed;
 	}
 	{
 		char	   *sql = psprintf(forget, s, lit);
 
-		if (SPI_execute(sql, false, 0) != SPI_OK_DELETE)
-			elog(ERROR, "SPI_execute failed: %s", sql);
+		tb_gen_spi_exec(sql, 0, NULL, NULL, SPI_OK_DELETE);
 	}
 	return total;
 }
@@ -227,14 +222,15 @@ remove_dataset(const char *schema, int64 id)
 	}
 	else
 	{
-		int			nest = tb_gen_push_target_path(schema);
+		/* every statement of the cleanup names the target's tables itself */
+		int			nest = tb_internal_begin();
 
 		if (can_skip_fk_checks(get_namespace_oid(schema, false)))
 			(void) set_config_option("session_replication_role", "replica",
 									 PGC_SUSET, PGC_S_SESSION,
 									 GUC_ACTION_SAVE, true, 0, false);
 		total = cleanup_dataset(schema, id);
-		tb_search_path_pop(nest);
+		tb_internal_end(nest);
 	}
 	v[0] = Int64GetDatum(id);
 	tb_gen_spi_exec("DELETE FROM " TB_SCHEMA ".datasets WHERE dataset_id = $1", 1, t, v, SPI_OK_DELETE);

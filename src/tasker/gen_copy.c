@@ -35,6 +35,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 
 #include "tasker/datagen.h"
@@ -131,6 +132,15 @@ tb_gen_open_target(gen_ctx *g)
 			elog(ERROR, "table %s.%s vanished", g->schema, tb_gen_table_name(t));
 		if (pg_class_aclcheck(g->relids[t], GetUserId(), ACL_INSERT) != ACLCHECK_OK)
 			aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, tb_gen_table_name(t));
+		/* as COPY FROM does: the table AM path would bypass the policies */
+		if (check_enable_rls(g->relids[t], InvalidOid, false) == RLS_ENABLED)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("target table %s.%s has row-level security enabled",
+							g->schema, tb_gen_table_name(t)),
+					 errdetail("tas_bench loads rows as COPY FROM does, and COPY FROM is not supported with row-level security."),
+					 errhint("Generate as the table's owner or a role with BYPASSRLS, or disable row-level security on %s.%s.",
+							 g->schema, tb_gen_table_name(t))));
 	}
 	for (t = 0; t < N_PROCESSORS; t++)
 		tb_gen_uuid_from(g->processor[t], g->cfg.anchor - INT64CONST(30) * USECS_PER_DAY, g->cfg.seed, 1000 + t);
