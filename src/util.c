@@ -14,8 +14,16 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_extension.h"
 #include "miscadmin.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
 #include "pgstat.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
@@ -141,4 +149,62 @@ tb_require_arg(FunctionCallInfo fcinfo, int argno, const char *name, const char 
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("argument %s must not be NULL", name),
 				 errhint("%s", hint)));
+}
+
+/* the owner of extension tas_bench (pg_extension.extowner) */
+static Oid
+extension_owner(void)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			owner = InvalidOid;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber, F_NAMEEQ,
+				CStringGetDatum(TB_SCHEMA));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	if (!OidIsValid(owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("extension tas_bench is not installed in this database"),
+				 errhint("CREATE EXTENSION tas_bench;")));
+	return owner;
+}
+
+void
+tb_bookkeeping_begin(tb_bookkeeping *bk)
+{
+	Oid			owner = extension_owner();
+
+	GetUserIdAndSecContext(&bk->saved_userid, &bk->saved_sec_context);
+	bk->nest = tb_internal_begin();
+	SetUserIdAndSecContext(owner, bk->saved_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+void
+tb_bookkeeping_end(tb_bookkeeping *bk)
+{
+	SetUserIdAndSecContext(bk->saved_userid, bk->saved_sec_context);
+	tb_internal_end(bk->nest);
+}
+
+char *
+tb_current_role_name(void)
+{
+	return GetUserNameFromId(GetUserId(), false);
+}
+
+bool
+tb_acts_as(const char *role)
+{
+	Oid			roleid = get_role_oid(role, true);
+
+	return OidIsValid(roleid) && is_member_of_role_nosuper(GetUserId(), roleid);
 }

@@ -81,6 +81,35 @@ extern char *tb_search_path_current(void);
 #define tb_internal_begin() tb_search_path_push(TB_INTERNAL_SEARCH_PATH)
 #define tb_internal_end(nest) tb_search_path_pop(nest)
 
+/*
+ * Bookkeeping: the writes and reads of tas_bench's own tables (runs,
+ * samples, plans) by the harness, plan capture and bench_ab run with the
+ * search_path pinned *and* as the extension's owner (pg_cron's
+ * SetUserIdAndSecContext pattern), so a bench role needs EXECUTE on our
+ * functions, not INSERT or UPDATE on our tables, and row-level security on
+ * them (owner's rows only) cannot be got round by writing rows directly.
+ * tb_current_role_name() is the role the work is done for, to be recorded
+ * before tb_bookkeeping_begin().
+ */
+typedef struct tb_bookkeeping
+{
+	int			nest;
+	Oid			saved_userid;
+	int			saved_sec_context;
+} tb_bookkeeping;
+
+extern void tb_bookkeeping_begin(tb_bookkeeping *bk);
+extern void tb_bookkeeping_end(tb_bookkeeping *bk);
+extern char *tb_current_role_name(void);
+
+/*
+ * Whether the current role is role or a member of it, superuser status
+ * aside: stored SQL (a case, a run's sql and params) runs only for a role
+ * that acts as its owner, so a superuser cannot be made to run a bench
+ * role's SQL with superuser rights.
+ */
+extern bool tb_acts_as(const char *role);
+
 /* an argument that must not be NULL: 22004 naming it, with a hint */
 extern void tb_require_arg(FunctionCallInfo fcinfo, int argno, const char *name,
 						   const char *hint);

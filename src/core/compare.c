@@ -830,7 +830,9 @@ tb_compare_pair(tb_compare_out *out, const char *suite, const char *case_name,
 				int64 run_a, int64 run_b)
 {
 	cmp_case	c;
-	int			nest = tb_internal_begin();
+	tb_bookkeeping bk;
+
+	tb_bookkeeping_begin(&bk);
 
 	if (!out->started)
 		state_start(&out->st);
@@ -840,5 +842,5 @@ tb_compare_pair(tb_compare_out *out, const char *suite, const char *case_name,
 	c.run_a = run_a;
 	c.run_b = run_b;
 	run_case(&out->st, &c);
-	tb_internal_end(nest);
+	tb_bookkeeping_end(&bk);
 }

@@ -628,11 +628,11 @@ tb_run_loop(tb_run *run)
 int64
 tb_run_insert(tb_run *run)
 {
-	Oid			types[13] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-	TEXTOID, INT4OID, INT4OID, INTERVALOID, INT4OID, TIMESTAMPTZOID, TEXTOID};
-	Datum		vals[13];
-	char		nulls[13];
-	int			nest;
+	Oid			types[14] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TEXTOID, INT4OID, INT4OID, INTERVALOID, INT4OID, TIMESTAMPTZOID, TEXTOID, NAMEOID};
+	Datum		vals[14];
+	char		nulls[14];
+	tb_bookkeeping bk;
 	int			rc;
 	bool		isnull;
 	int64		id;
@@ -658,18 +658,19 @@ tb_run_insert(tb_run *run)
 		nulls[10] = 'n';
 	vals[11] = TimestampTzGetDatum(run->started_at);
 	vals[12] = CStringGetTextDatum(tb_search_path_current());	/* the user's, in force */
+	vals[13] = DirectFunctionCall1(namein, CStringGetDatum(tb_current_role_name()));
 #undef TEXTARG
 
-	nest = tb_internal_begin();
+	tb_bookkeeping_begin(&bk);
 	rc = SPI_execute_with_args(
 							   "INSERT INTO " TB_SCHEMA ".runs (name, label, suite, case_name, sql, params, mode, "
-							   "iterations, warmup, max_time, param_rows, started_at, env, dataset_id, dataset_tasks) "
+							   "iterations, warmup, max_time, param_rows, started_at, env, dataset_id, dataset_tasks, owner) "
 							   "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
 							   "jsonb_set(e, '{settings,search_path}', to_jsonb($13)), "
-							   "(e->>'dataset_id')::bigint, (e->>'dataset_tasks')::bigint "
+							   "(e->>'dataset_id')::bigint, (e->>'dataset_tasks')::bigint, $14 "
 							   "FROM " TB_SCHEMA ".environment() e RETURNING run_id",
-							   13, types, vals, nulls, false, 1);
-	tb_internal_end(nest);
+							   14, types, vals, nulls, false, 1);
+	tb_bookkeeping_end(&bk);
 	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not insert into tas_bench.runs: %s", SPI_result_code_string(rc));
 	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -693,7 +694,7 @@ flush_samples(tb_run *run)
 		Datum	   *d_pr;
 		Datum	   *d_rows;
 		int			i;
-		int			nest;
+		tb_bookkeeping bk;
 		int			rc;
 
 		CHECK_FOR_INTERRUPTS();
@@ -712,12 +713,12 @@ flush_samples(tb_run *run)
 		vals[2] = PointerGetDatum(construct_array(d_ns, count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 		vals[3] = PointerGetDatum(construct_array(d_pr, count, INT4OID, 4, true, TYPALIGN_INT));
 		vals[4] = PointerGetDatum(construct_array(d_rows, count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		nest = tb_internal_begin();
+		tb_bookkeeping_begin(&bk);
 		rc = SPI_execute_with_args("INSERT INTO " TB_SCHEMA ".samples (run_id, seq, ns, param_row, rows) "
 								   "SELECT $1, $2 + s.ord, s.ns, nullif(s.pr, 0), s.rows "
 								   "FROM unnest($3, $4, $5) WITH ORDINALITY AS s(ns, pr, rows, ord)",
 								   5, types, vals, NULL, false, 0);
-		tb_internal_end(nest);
+		tb_bookkeeping_end(&bk);
 		if (rc != SPI_OK_INSERT)
 			elog(ERROR, "could not insert into tas_bench.samples: %s", SPI_result_code_string(rc));
 		MemoryContextSwitchTo(old);
@@ -742,7 +743,7 @@ tb_run_finish(tb_run *run, const char *status, const char *error, bool want_tupl
 	Datum		vals[32];
 	char		nulls[32];
 	int			k = 0;
-	int			nest;
+	tb_bookkeeping bk;
 	int			rc;
 	double		n = run->n > 0 ? (double) run->n : 1.0;
 	HeapTupleHeader result = NULL;
@@ -823,7 +824,7 @@ tb_run_finish(tb_run *run, const char *status, const char *error, bool want_tupl
 #undef ARG
 #undef ARGN
 
-	nest = tb_internal_begin();
+	tb_bookkeeping_begin(&bk);
 	rc = SPI_execute_with_args(
 							   "UPDATE " TB_SCHEMA ".runs SET status = $2, error = $3, error_iteration = $4, "
 							   "error_param_row = $5, stopped_early = $6, n = $7, min_ns = $8, p50_ns = $9, "
@@ -839,7 +840,7 @@ tb_run_finish(tb_run *run, const char *status, const char *error, bool want_tupl
 							   "wal_bytes_per_call = $26[11], finished_at = clock_timestamp() "
 							   "WHERE run_id = $1 RETURNING *",
 							   k, types, vals, nulls, false, 1);
-	tb_internal_end(nest);
+	tb_bookkeeping_end(&bk);
 	if (rc != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not update tas_bench.runs: %s", SPI_result_code_string(rc));
 	MemoryContextSwitchTo(old);

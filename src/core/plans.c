@@ -227,7 +227,7 @@ insert_plan(int64 run_id, int level, const char *statement, const char *plan_jso
 	FLOAT8OID, INT8OID, INT8OID};
 	Datum		vals[9];
 	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
-	int			nest;
+	tb_bookkeeping bk;
 	int			rc;
 
 	vals[0] = Int64GetDatum(run_id);
@@ -240,7 +240,7 @@ insert_plan(int64 run_id, int level, const char *statement, const char *plan_jso
 	vals[7] = Int64GetDatum(hit);
 	vals[8] = Int64GetDatum(read);
 	/* negative: take the figure from the plan's top node (level 0) */
-	nest = tb_internal_begin();
+	tb_bookkeeping_begin(&bk);
 	rc = SPI_execute_with_args("WITH p(j) AS (SELECT $4::jsonb), t(n) AS (SELECT j -> 0 -> 'Plan' FROM p) "
 							   "INSERT INTO " TB_SCHEMA ".plans (run_id, level, statement, plan, "
 							   "calls, rows, total_ms, shared_hit, shared_read, shape, fingerprint, relations) "
@@ -253,7 +253,7 @@ insert_plan(int64 run_id, int level, const char *statement, const char *plan_jso
 							   "ARRAY(SELECT DISTINCT r #>> '{}' FROM jsonb_path_query(n, 'strict $.**.\"Relation Name\"') r ORDER BY 1) "
 							   "FROM p, t",
 							   9, types, vals, nulls, false, 0);
-	tb_internal_end(nest);
+	tb_bookkeeping_end(&bk);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "could not insert into tas_bench.plans: %s", SPI_result_code_string(rc));
 }
@@ -360,8 +360,10 @@ tas_bench_capture_plans(PG_FUNCTION_ARGS)
 	char	   *sql;
 	char	   *params_sql;
 	char	   *search_path;
+	char	   *owner;
 	tb_params	params;
 	int			path_nest = -1;
+	tb_bookkeeping bk;
 	Datum	   *vals;
 	char	   *nulls;
 	StringInfoData explain;
@@ -376,8 +378,8 @@ tas_bench_capture_plans(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 
 	argvals[0] = Int64GetDatum(run_id);
-	path_nest = tb_internal_begin();
-	rc = SPI_execute_with_args("SELECT sql, params, env -> 'settings' ->> 'search_path' "
+	tb_bookkeeping_begin(&bk);
+	rc = SPI_execute_with_args("SELECT sql, params, env -> 'settings' ->> 'search_path', owner::text "
 							   "FROM " TB_SCHEMA ".runs WHERE run_id = $1",
 							   1, argtypes, argvals, NULL, true, 1);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
@@ -387,8 +389,16 @@ tas_bench_capture_plans(PG_FUNCTION_ARGS)
 	sql = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	params_sql = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
 	search_path = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+	owner = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
 	SPI_freetuptable(SPI_tuptable);
-	tb_internal_end(path_nest);
+	tb_bookkeeping_end(&bk);
+	if (!tb_acts_as(owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("run " INT64_FORMAT " belongs to role \"%s\"; its statement runs only as that role",
+						run_id, owner),
+				 errdetail("capture_plans executes the run's sql and params."),
+				 errhint("SET ROLE %s, then capture its plans.", quote_identifier(owner))));
 
 	/* the run's own search_path is in force for its params and statement only */
 	path_nest = -1;

@@ -185,7 +185,12 @@ BEGIN
         SELECT * INTO c FROM @extschema@.cases k WHERE k.suite = run_suite.suite AND k.name = cname;
         path := coalesce(c.search_path, format('%I, public', target_schema));
         rid := NULL;
-        IF c.mode = 'commit' THEN
+        -- stored SQL runs only as its owner (built-in cases are tas_bench's own)
+        IF NOT c.builtin AND NOT @extschema@.acts_as(c.owner) THEN
+            rid := @extschema@.record_failed_run(c.name, run_suite.label, c.sql, c.params, c.mode,
+                       format('case %s is owned by role %s: run_suite runs it only as that role (SET ROLE %I first)', c.name, c.owner, c.owner),
+                       c.iterations, c.warmup, c.max_time, path);
+        ELSIF c.mode = 'commit' THEN
             CALL @extschema@.bench_commit(c.sql, c.params, c.iterations, c.warmup, c.max_time,
                                           c.name, run_suite.label, rid, path, 'record');
         ELSE
@@ -195,17 +200,12 @@ BEGIN
                                          c.name, run_suite.label, c.mode, path) b;
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-                INSERT INTO @extschema@.runs (name, label, sql, params, mode, status, error,
-                                              iterations, warmup, max_time, finished_at, env)
-                VALUES (c.name, run_suite.label, c.sql, c.params, c.mode, 'failed', msg,
-                        c.iterations, c.warmup, c.max_time, clock_timestamp(),
-                        jsonb_set(@extschema@.environment(), '{settings,search_path}', to_jsonb(path)))
-                RETURNING runs.run_id INTO rid;
+                rid := @extschema@.record_failed_run(c.name, run_suite.label, c.sql, c.params, c.mode, msg,
+                                                     c.iterations, c.warmup, c.max_time, path);
             END;
         END IF;
-        UPDATE @extschema@.runs r SET suite = run_suite.suite, case_name = c.name, dataset_tasks = ntasks
-         WHERE r.run_id = rid
-        RETURNING r.status, r.p50_ns / 1e6, r.error INTO st, p50, msg;
+        SELECT l.status, l.p50_ms, l.error INTO st, p50, msg
+          FROM @extschema@.label_case_run(rid, run_suite.suite, c.name, ntasks) l;
         IF st = 'ok' AND capture_plans THEN
             BEGIN
                 PERFORM @extschema@.capture_plans(rid);

@@ -1,0 +1,115 @@
+-- Privileges (core): who owns stored SQL and results, and who sees them.
+-- doc/security.md states the model; in short:
+--   * every run and every user case records the role that made it (owner);
+--   * tas_bench's bookkeeping writes runs, samples and plans as the
+--     extension's owner (src/util.c: tb_bookkeeping_begin), so bench roles
+--     need EXECUTE on the functions, not INSERT on the tables;
+--   * a role sees its own runs, samples and plans (and those of roles it is
+--     a member of); members of pg_read_all_stats see all; everyone sees every
+--     run in tas_bench.run_summary, with sql and params hidden unless allowed;
+--   * stored SQL (a case, a run's sql and params) runs only as its owner:
+--     run_suite and capture_plans refuse another role's SQL, superusers
+--     included (they can SET ROLE to the owner).
+
+ALTER TABLE @extschema@.runs ADD COLUMN owner name NOT NULL DEFAULT current_user;
+COMMENT ON COLUMN @extschema@.runs.owner IS
+  'role that made the run (its sql and params run only as this role); set by tas_bench';
+CREATE INDEX runs_owner_idx ON @extschema@.runs (owner);
+
+ALTER TABLE @extschema@.cases ADD COLUMN owner name NOT NULL DEFAULT current_user;
+COMMENT ON COLUMN @extschema@.cases.owner IS
+  'role that wrote the case: run_suite runs its sql and params only as this role (built-in cases: anyone)';
+
+-- Membership that does not come from being a superuser: pg_has_role() says
+-- yes to a superuser for every role, which is exactly what must not let a
+-- superuser run a bench role's SQL with superuser rights.
+CREATE FUNCTION @extschema@.acts_as(role name)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  WITH RECURSIVE m(oid) AS (
+      SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user
+      UNION
+      SELECT am.roleid FROM pg_auth_members am JOIN m ON am.member = m.oid)
+  SELECT EXISTS (SELECT 1 FROM m JOIN pg_roles r ON r.oid = m.oid WHERE r.rolname = acts_as.role)
+$$;
+COMMENT ON FUNCTION @extschema@.acts_as(name) IS
+  'true when the current role is role or a member of it (directly or through other roles), superuser status aside';
+
+-- Who may read a run's SQL, parameters, samples and plans.
+CREATE FUNCTION @extschema@.may_read(owner name)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT @extschema@.acts_as(owner)
+      OR pg_has_role('pg_read_all_stats', 'USAGE')
+      OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+$$;
+COMMENT ON FUNCTION @extschema@.may_read(name) IS
+  'true when the current role may read the SQL text, parameters, samples and plans of results owned by owner: the owner, its members, members of pg_read_all_stats, superusers';
+
+-- Row-level security: a role reads its own results; writes go through
+-- tas_bench's functions (as the extension owner, who bypasses these).
+ALTER TABLE @extschema@.runs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY runs_read ON @extschema@.runs FOR SELECT USING (@extschema@.may_read(owner));
+
+ALTER TABLE @extschema@.samples ENABLE ROW LEVEL SECURITY;
+CREATE POLICY samples_read ON @extschema@.samples FOR SELECT
+  USING (EXISTS (SELECT 1 FROM @extschema@.runs r WHERE r.run_id = samples.run_id));
+
+ALTER TABLE @extschema@.plans ENABLE ROW LEVEL SECURITY;
+CREATE POLICY plans_read ON @extschema@.plans FOR SELECT
+  USING (EXISTS (SELECT 1 FROM @extschema@.runs r WHERE r.run_id = plans.run_id));
+
+-- Cases: everyone reads the built-in ones and their own; a role writes only
+-- cases it owns (owner defaults to the writing role and cannot be forged).
+ALTER TABLE @extschema@.cases ENABLE ROW LEVEL SECURITY;
+CREATE POLICY cases_read ON @extschema@.cases FOR SELECT
+  USING (builtin OR @extschema@.may_read(owner));
+CREATE POLICY cases_insert ON @extschema@.cases FOR INSERT
+  WITH CHECK (NOT builtin AND owner = current_user);
+CREATE POLICY cases_update ON @extschema@.cases FOR UPDATE
+  USING (NOT builtin AND owner = current_user) WITH CHECK (NOT builtin AND owner = current_user);
+CREATE POLICY cases_delete ON @extschema@.cases FOR DELETE
+  USING (NOT builtin AND owner = current_user);
+
+-- Every run for everyone, its SQL and parameters only for those who may read
+-- them (as pg_stat_statements shows <insufficient privilege>).  The view's
+-- owner reads runs past row-level security; may_read() decides per row.
+CREATE OR REPLACE VIEW @extschema@.run_summary AS
+SELECT run_id, label, suite, coalesce(case_name, name) AS name, mode, status, n,
+       round(p50_ns / 1e6, 4) AS p50_ms,
+       round(p95_ns / 1e6, 4) AS p95_ms,
+       round(p99_ns / 1e6, 4) AS p99_ms,
+       round((mean_ns / 1e6)::numeric, 4) AS mean_ms,
+       round((stddev_ns / 1e6)::numeric, 4) AS stddev_ms,
+       round(p95_p50::numeric, 2) AS p95_p50,
+       round(rows_per_call::numeric, 1) AS rows,
+       round(shared_hit_per_call::numeric, 1) AS hit,
+       round(shared_read_per_call::numeric, 1) AS read,
+       round(wal_bytes_per_call::numeric, 0) AS wal_bytes,
+       dataset_tasks, started_at,
+       owner,
+       CASE WHEN @extschema@.may_read(owner) THEN sql ELSE '<insufficient privilege>' END AS sql,
+       CASE WHEN params IS NULL OR @extschema@.may_read(owner) THEN params
+            ELSE '<insufficient privilege>' END AS params
+  FROM @extschema@.runs;
+
+-- run_suite's records, written as bookkeeping (src/core/records.c)
+CREATE FUNCTION @extschema@.record_failed_run(name text, label text, sql text, params text,
+                                              mode text, error text, iterations integer,
+                                              warmup integer, max_time interval, search_path text)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'tas_bench_record_failed_run'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.record_failed_run(text, text, text, text, text, text, integer, integer, interval, text) IS
+  'Store a run that could not be timed as failed, owned by the calling role, with error and no samples (used by run_suite)';
+
+CREATE FUNCTION @extschema@.label_case_run(run_id bigint, suite text, case_name text, dataset_tasks bigint,
+                                           OUT status text, OUT p50_ms float8, OUT error text)
+AS 'MODULE_PATHNAME', 'tas_bench_label_case_run'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.label_case_run(bigint, text, text, bigint) IS
+  'File a run of the calling role under a suite and case with the dataset size; returns its status, p50 (ms) and error (used by run_suite)';
