@@ -19,6 +19,7 @@
 
 #include "postgres.h"
 
+#include "catalog/pg_class.h"
 #include "catalog/pg_namespace.h"
 #include "executor/executor.h"
 #include "executor/instrument.h"
@@ -108,6 +109,22 @@ tb_spi_rollback(void)
 #else
 #define TB_NAMESPACE_ACLCHECK(nsp, role, mode) \
 	pg_namespace_aclcheck((nsp), (role), (mode))
+#endif
+
+/*
+ * Who may VACUUM a table: its owner (or a superuser) before 17, from 17 also
+ * a role with the MAINTAIN privilege; ownership checks became one
+ * object_ownercheck() in 16.
+ */
+#if PG_VERSION_NUM >= 170000
+#define TB_MAY_MAINTAIN(relid, role) \
+	(pg_class_aclcheck((relid), (role), ACL_MAINTAIN) == ACLCHECK_OK)
+#elif PG_VERSION_NUM >= 160000
+#define TB_MAY_MAINTAIN(relid, role) \
+	(superuser_arg(role) || object_ownercheck(RelationRelationId, (relid), (role)))
+#else
+#define TB_MAY_MAINTAIN(relid, role) \
+	(superuser_arg(role) || pg_class_ownercheck((relid), (role)))
 #endif
 
 /*
