@@ -75,17 +75,19 @@ tas_bench_record_failed_run(PG_FUNCTION_ARGS)
 }
 
 /*
- * tas_bench.label_case_run(run_id, suite, case_name, dataset_tasks)
+ * tas_bench.label_case_run(run_id, suite, case_name, dataset_tasks, repeat,
+ *							  repeats, settled)
  *		RETURNS TABLE(status text, p50_ms float8, error text)
- *		File a run made by the caller under a suite and case.
+ *		File a run made by the caller under a suite and case; repeat,
+ *		repeats and settled (when not NULL) go into its env.
  */
 PG_FUNCTION_INFO_V1(tas_bench_label_case_run);
 Datum
 tas_bench_label_case_run(PG_FUNCTION_ARGS)
 {
-	Oid			types[4] = {INT8OID, TEXTOID, TEXTOID, INT8OID};
-	Datum		vals[4];
-	char		nulls[4];
+	Oid			types[7] = {INT8OID, TEXTOID, TEXTOID, INT8OID, INT4OID, INT4OID, BOOLOID};
+	Datum		vals[7];
+	char		nulls[7];
 	Datum		out[3];
 	bool		outnull[3];
 	TupleDesc	tupdesc;
@@ -96,7 +98,7 @@ tas_bench_label_case_run(PG_FUNCTION_ARGS)
 	int			rc;
 
 	tb_require_arg(fcinfo, 0, "run_id", "Pass the run_id of a run of tas_bench.runs.");
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 7; i++)
 	{
 		nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
 		vals[i] = PG_ARGISNULL(i) ? (Datum) 0 : PG_GETARG_DATUM(i);
@@ -124,9 +126,11 @@ tas_bench_label_case_run(PG_FUNCTION_ARGS)
 				 errhint("Only its owner (or a member of it) can file it under a suite.")));
 
 	tb_bookkeeping_begin(&bk);
-	rc = SPI_execute_with_args("UPDATE " TB_SCHEMA ".runs SET suite = $2, case_name = $3, dataset_tasks = $4 "
+	rc = SPI_execute_with_args("UPDATE " TB_SCHEMA ".runs SET suite = $2, case_name = $3, dataset_tasks = $4, "
+							   "env = coalesce(env, '{}') || jsonb_strip_nulls(jsonb_build_object("
+							   "'repeat', $5, 'repeats', $6, 'settled', $7)) "
 							   "WHERE run_id = $1 RETURNING status, p50_ns / 1e6::float8, error",
-							   4, types, vals, nulls, false, 1);
+							   7, types, vals, nulls, false, 1);
 	tb_bookkeeping_end(&bk);
 	if (rc != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not update tas_bench.runs: %s", SPI_result_code_string(rc));

@@ -149,11 +149,13 @@ CREATE PROCEDURE @extschema@.run_suite(
     suite text DEFAULT 'orchestration',
     label text DEFAULT NULL,
     target_schema name DEFAULT 'tasker',
-    capture_plans boolean DEFAULT true)
+    capture_plans boolean DEFAULT true,
+    repeats integer DEFAULT 1,
+    settle boolean DEFAULT true)
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    case_names text[];
+    case_names text[]; run_order text[]; rep integer; settled boolean; ncalls integer;
     cname text;
     c @extschema@.cases;
     rid bigint;
@@ -179,8 +181,23 @@ BEGIN
                   HINT = 'Pass target_schema => the schema holding the tasker tables and functions.';
     END IF;
     EXECUTE format('SELECT count(*) FROM %I.tasks', target_schema) INTO ntasks;
+    IF repeats IS NULL OR repeats < 1 OR repeats > 1000 THEN
+        RAISE EXCEPTION 'argument repeats must be between 1 and 1000, not %', coalesce(repeats::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'repeats runs the whole suite that many times, the case order shuffled per repeat.';
+    END IF;
+    -- measure settled data (doc/statistics.md): settle the target unless it already is
+    settled := @extschema@.target_settled(target_schema);
+    IF run_suite.settle AND NOT settled THEN
+        settled := NOT EXISTS (SELECT 1 FROM @extschema@.settle(target_schema) s WHERE NOT s.maintained);
+    END IF;
+    ncalls := repeats * array_length(case_names, 1);
 
-    FOREACH cname IN ARRAY case_names LOOP
+  FOR rep IN 1 .. repeats LOOP
+    -- repeat 1 in (ord, name) order, later repeats shuffled, seeded by the repeat number
+    run_order := CASE WHEN rep = 1 THEN case_names
+                      ELSE (SELECT array_agg(n ORDER BY md5(rep::text || ':' || n)) FROM unnest(case_names) n) END;
+    FOREACH cname IN ARRAY run_order LOOP
         i := i + 1;
         SELECT * INTO c FROM @extschema@.cases k WHERE k.suite = run_suite.suite AND k.name = cname;
         path := coalesce(c.search_path, format('%I, public', target_schema));
@@ -205,7 +222,7 @@ BEGIN
             END;
         END IF;
         SELECT l.status, l.p50_ms, l.error INTO st, p50, msg
-          FROM @extschema@.label_case_run(rid, run_suite.suite, c.name, ntasks) l;
+          FROM @extschema@.label_case_run(rid, run_suite.suite, c.name, ntasks, rep, repeats, settled) l;
         IF st = 'ok' AND capture_plans THEN
             BEGIN
                 PERFORM @extschema@.capture_plans(rid);
@@ -216,20 +233,21 @@ BEGIN
         END IF;
         IF st = 'ok' THEN
             n_ok := n_ok + 1;
-            RAISE NOTICE 'case %/% %: p50 % ms', i, array_length(case_names, 1), c.name, round(p50::numeric, 4);
+            RAISE NOTICE 'case %/% %: p50 % ms', i, ncalls, c.name, round(p50::numeric, 4);
         ELSE
             n_failed := n_failed + 1;
-            RAISE WARNING 'case %/% %: failed: %', i, array_length(case_names, 1), c.name, msg;
+            RAISE WARNING 'case %/% %: failed: %', i, ncalls, c.name, msg;
         END IF;
         COMMIT; PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     END LOOP;
+  END LOOP;
     RAISE NOTICE 'suite %: % cases ok, % failed, label %, % tasks in %',
         run_suite.suite, n_ok, n_failed, coalesce(run_suite.label, '(none)'), ntasks, target_schema;
 END
 $$;
 
-COMMENT ON PROCEDURE @extschema@.run_suite(text, text, name, boolean) IS
-  'Run every enabled case of a suite through the harness with target_schema first on the search_path, commit after each case (a failing case is stored as failed and the suite goes on), capture plans, and report progress; see tas_bench.suite_report(label)';
+COMMENT ON PROCEDURE @extschema@.run_suite(text, text, name, boolean, integer, boolean) IS
+  'Run every enabled case of a suite through the harness with target_schema first on the search_path, commit after each case (a failing case is stored as failed and the suite goes on), capture plans, and report progress; see tas_bench.suite_report(label). settle (default true) first settles the target unless tas_bench.target_settled() says it is; every run records env.settled. repeats runs the whole suite that many times (repeat 1 in order, later ones shuffled, seeded), each run recording env.repeat and env.repeats';
 
 -- ---------------------------------------------------------------- report
 

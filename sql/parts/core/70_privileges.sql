@@ -108,8 +108,10 @@ COMMENT ON FUNCTION @extschema@.record_failed_run(text, text, text, text, text, 
   'Store a run that could not be timed as failed, owned by the calling role, with error and no samples (used by run_suite)';
 
 CREATE FUNCTION @extschema@.label_case_run(run_id bigint, suite text, case_name text, dataset_tasks bigint,
+                                           repeat integer DEFAULT NULL, repeats integer DEFAULT NULL,
+                                           settled boolean DEFAULT NULL,
                                            OUT status text, OUT p50_ms float8, OUT error text)
 AS 'MODULE_PATHNAME', 'tas_bench_label_case_run'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION @extschema@.label_case_run(bigint, text, text, bigint) IS
-  'File a run of the calling role under a suite and case with the dataset size; returns its status, p50 (ms) and error (used by run_suite)';
+COMMENT ON FUNCTION @extschema@.label_case_run(bigint, text, text, bigint, integer, integer, boolean) IS
+  'File a run of the calling role under a suite and case with the dataset size, and (when given) its repeat number, the number of repeats and whether the data was settled, in env; returns its status, p50 (ms) and error (used by run_suite)';
