@@ -49,7 +49,14 @@ if has_function generate; then
   tb_say "generating $tasks tasks (seed $seed)"
   psql_demo -c "SET tas_bench.progress_interval = '2s'" \
     -c "SELECT dataset_id, tasks, round(seconds::numeric, 2) AS seconds, rows_written
-          FROM tas_bench.generate($tasks, $seed)" -c "ANALYZE"
+          FROM tas_bench.generate($tasks, $seed)"
+  if has_function settle; then
+    tb_say "settling the dataset (VACUUM ANALYZE in a background worker; doc/statistics.md section 7)"
+    psql_demo -P pager=off -c "SELECT table_name, pages, all_visible_before, all_visible
+                                 FROM tas_bench.settle('tasker') WHERE pages > 0 ORDER BY pages DESC LIMIT 6"
+  else
+    psql_demo -c "ANALYZE"
+  fi
 else
   tb_say "not there yet: the dataset generator (tas_bench.generate)"
 fi
