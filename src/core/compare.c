@@ -27,6 +27,10 @@
  *	unchanged	1 - noise <= ci_low AND ci_high <= 1 + noise;
  *	inconclusive otherwise.
  *
+ * Arguments: noise in [0, 1), alpha in [COMPARE_MIN_ALPHA, 1); the two
+ * sides must differ (compare(L, L) and compare_runs(r, r) are errors: a run
+ * compared with itself says nothing).
+ *
  * Beside the timing it reports the deterministic per-call deltas (rows,
  * shared buffer hits and reads, WAL bytes: candidate minus baseline) and
  * whether the plan fingerprints differ (tas_bench.plans, when that table
@@ -113,27 +117,35 @@ typedef struct cmp_state
  * ----------------------------------------------------------------
  */
 
-/* a float8 argument in [0, 1) or (0, 1), with the texts of its errors */
+/*
+ * The smallest alpha: each tail of the bootstrap distribution outside the
+ * (1 - alpha) interval must hold at least one of the COMPARE_RESAMPLES
+ * resamples, or the interval is just the range of the resamples.
+ */
+#define COMPARE_MIN_ALPHA (2.0 / COMPARE_RESAMPLES)
+
+/* a float8 argument in [low, 1), with the texts of its errors */
 typedef struct fraction_arg
 {
 	const char *name;
-	bool		zero_ok;		/* [0, 1) rather than (0, 1) */
+	double		low;			/* smallest accepted value */
+	const char *range;			/* "[low, 1)" as text */
 	const char *null_hint;
 	const char *detail;
 	const char *hint;
 } fraction_arg;
 
 static const fraction_arg noise_arg = {
-	"noise", true,
+	"noise", 0.0, "[0, 1)",
 	"noise is the relative difference treated as no change, in [0, 1); the default is 0.05 (5%).",
 	"A ratio's confidence interval within [1 - noise, 1 + noise] means unchanged.",
 	"Use e.g. 0.05 for a 5% noise threshold, 0 to report any significant difference."
 };
 
 static const fraction_arg alpha_arg = {
-	"alpha", false,
-	"alpha is the significance level, in (0, 1); the default is 0.05.",
-	"alpha is the significance level of the rank test; the ratio's confidence interval has level 1 - alpha.",
+	"alpha", COMPARE_MIN_ALPHA, "[0.0002, 1)",
+	"alpha is the significance level, in [0.0002, 1); the default is 0.05.",
+	"alpha is the significance level of the rank test; the ratio's confidence interval has level 1 - alpha, read from 10000 bootstrap resamples (so alpha must leave at least one resample in each tail).",
 	"Use e.g. 0.05 (95% confidence) or 0.01 (99%)."
 };
 
@@ -144,10 +156,10 @@ get_fraction(FunctionCallInfo fcinfo, int argno, const fraction_arg *a)
 
 	tb_require_arg(fcinfo, argno, a->name, a->null_hint);
 	v = PG_GETARG_FLOAT8(argno);
-	if (!((a->zero_ok ? v >= 0.0 : v > 0.0) && v < 1.0))
+	if (!(v >= a->low && v < 1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("argument %s must be in %s, 1), not %g", a->name, a->zero_ok ? "[0" : "(0", v),
+				 errmsg("argument %s must be in %s, not %g", a->name, a->range, v),
 				 errdetail("%s", a->detail),
 				 errhint("%s", a->hint)));
 	return v;
@@ -689,6 +701,12 @@ tas_bench_compare(PG_FUNCTION_ARGS)
 	tb_require_arg(fcinfo, 1, "candidate", "Pass the label of the candidate runs, as given to bench(..., label => ...).");
 	baseline = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	candidate = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	if (strcmp(baseline, candidate) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("baseline and candidate name the same runs"),
+				 errdetail("Both arguments are the label \"%s\": every case would be compared with itself.", baseline),
+				 errhint("Pass two different labels; to measure the noise of a suite, run it twice under two labels and compare those.")));
 	begin_call(fcinfo, &st);
 	check_label(&st, "baseline", baseline);
 	check_label(&st, "candidate", candidate);
@@ -785,6 +803,12 @@ tas_bench_compare_runs(PG_FUNCTION_ARGS)
 	tb_require_arg(fcinfo, 1, "run_b", "Pass the run_id of the candidate run.");
 	c.run_a = PG_GETARG_INT64(0);
 	c.run_b = PG_GETARG_INT64(1);
+	if (c.run_a == c.run_b)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("run_a and run_b name the same run"),
+				 errdetail("Both arguments are run " INT64_FORMAT ": it would be compared with itself.", c.run_a),
+				 errhint("Pass two different run_ids; to measure the noise of a case, time it twice and compare those two runs.")));
 	begin_call(fcinfo, &st);
 	check_run(&st, "run_a", c.run_a, &suite_a, &case_a);
 	check_run(&st, "run_b", c.run_b, &suite_b, &case_b);

@@ -46,6 +46,13 @@
 #define CHUNK_TASKS 2048
 #define MAX_TASKS 10000000
 #define WINDOW_US (INT64CONST(7) * 86400 * 1000000)
+/*
+ * The earliest row of a dataset lies this far before the anchor: the
+ * templates, processors and workers (gen_templates.c, gen_copy.c).  A task's
+ * own rows lie within WINDOW_US plus its simulated history (at most about two
+ * days) before the anchor, and none after it.
+ */
+#define LOOKBACK_US (INT64CONST(30) * 86400 * 1000000)
 #define GENERATOR_VERSION 1
 
 #define N_PROCESSORS 4

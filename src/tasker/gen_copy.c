@@ -143,9 +143,9 @@ tb_gen_open_target(gen_ctx *g)
 							 g->schema, tb_gen_table_name(t))));
 	}
 	for (t = 0; t < N_PROCESSORS; t++)
-		tb_gen_uuid_from(g->processor[t], g->cfg.anchor - INT64CONST(30) * USECS_PER_DAY, g->cfg.seed, 1000 + t);
+		tb_gen_uuid_from(g->processor[t], g->cfg.anchor - LOOKBACK_US, g->cfg.seed, 1000 + t);
 	for (t = 0; t < N_WORKERS; t++)
-		tb_gen_uuid_from(g->worker[t], g->cfg.anchor - INT64CONST(30) * USECS_PER_DAY, g->cfg.seed, 2000 + t);
+		tb_gen_uuid_from(g->worker[t], g->cfg.anchor - LOOKBACK_US, g->cfg.seed, 2000 + t);
 }
 
 /* generate tasks [from, to) of the dataset g->dataset_id */

@@ -183,7 +183,7 @@ tb_gen_setup_templates(gen_ctx *g)
 	int			s;
 
 	/* created a month before the anchor, i.e. before any of the tasks */
-	Timestamp	ts = (Timestamp) (g->cfg.anchor - INT64CONST(30) * USECS_PER_DAY);
+	Timestamp	ts = (Timestamp) (g->cfg.anchor - LOOKBACK_US);
 
 	for (s = 0; s < TB_SHAPE_COUNT; s++)
 	{

@@ -11,6 +11,10 @@
  * a dataset's current size from the arguments recorded with it, so that it
  * adds exactly the rows generate() would have made at the larger size.
  *
+ * Arguments: every one is checked before anything is written (tasks,
+ * seed, patterns, state_mix, target_schema, and the anchor's range,
+ * check_anchor); grow() checks the anchor recorded with the dataset too.
+ *
  * Identity: the same seed and anchor while a dataset still exists would
  * collide on primary keys; that is detected up front (the first new task's
  * UUID exists already).
@@ -35,6 +39,7 @@
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -60,7 +65,9 @@ parse_patterns(ArrayType *patterns, double *sw)
 	if (ARR_NDIM(patterns) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("patterns must be a one-dimensional array")));
+				 errmsg("patterns must be a one-dimensional array"),
+				 errdetail("Got an array of %d dimensions.", ARR_NDIM(patterns)),
+				 errhint("Pass NULL for all shapes, or a list of some of: linear, diamond, complex_dag, tree, conditional, batch.")));
 	deconstruct_array(patterns, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	if (n == 0)
 		ereport(ERROR,
@@ -75,7 +82,9 @@ parse_patterns(ArrayType *patterns, double *sw)
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("patterns must not contain NULL")));
+					 errmsg("patterns must not contain NULL"),
+					 errdetail("Element %d is NULL.", i + 1),
+					 errhint("Accepted patterns: linear, diamond, complex_dag, tree, conditional, batch; pass NULL instead of the array for all of them.")));
 		name = TextDatumGetCString(elems[i]);
 		for (s = 0; s < TB_SHAPE_COUNT; s++)
 			if (strcmp(name, tb_shape_names[s]) == 0)
@@ -176,7 +185,9 @@ parse_mix(tb_plan_config *cfg, ArrayType *patterns, Jsonb *state_mix,
 	if (!tb_plan_set_mix(cfg->state_cum, tw, TB_TS_COUNT))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("state_mix must give at least one state a positive proportion")));
+				 errmsg("state_mix must give at least one state a positive proportion"),
+				 errdetail("Every value is 0, or the object is empty."),
+				 errhint("Example: '{\"complete\": 0.8, \"pending\": 0.1, \"error\": 0.1}'; pass NULL for the default mix.")));
 
 	/* stored forms */
 	appendStringInfoChar(patterns_out, '{');
@@ -201,6 +212,31 @@ check_tasks_arg(int64 tasks, const char *what)
 				 errmsg("tasks must be between 1 and %d", MAX_TASKS),
 				 errdetail("Got %lld%s.", (long long) tasks, what),
 				 errhint("Generate up to %d tasks per call; tas_bench.grow() extends a dataset.", MAX_TASKS)));
+}
+
+/*
+ * The anchor's accepted range.  The earliest row lies LOOKBACK_US before the
+ * anchor and must not precede 1970-01-01 (a UUIDv7 holds unsigned
+ * milliseconds since the Unix epoch); the latest row is the anchor itself
+ * and must have a four-digit year (gen_rows.c writes timestamps as
+ * YYYY-MM-DD), which also keeps it within UUIDv7's 48 bits (year 10889).
+ * So: 1970-01-31 00:00:00 <= anchor < 10000-01-01 00:00:00 UTC; infinite
+ * anchors are refused too.  recorded: the anchor comes from a datasets row
+ * (grow), not from the caller.
+ */
+static void
+check_anchor(TimestampTz anchor, bool recorded)
+{
+	int64		lo = (int64) (UNIX_EPOCH_JDATE - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY + LOOKBACK_US;
+	int64		hi = (int64) (date2j(10000, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+
+	if (TIMESTAMP_NOT_FINITE(anchor) || anchor < lo || anchor >= hi)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("anchor must be between 1970-01-31 00:00:00+00 and 9999-12-31 23:59:59.999999+00"),
+				 recorded ? errdetail("tas_bench.datasets records anchor %s for this dataset.", timestamptz_to_str(anchor)) :
+				 errdetail("Got %s.", timestamptz_to_str(anchor)),
+				 errhint("Generated rows reach back 30 days before the anchor, and their UUIDv7 timestamps count from 1970-01-01; pass NULL for now().")));
 }
 
 /* error if task task_no of this configuration already exists */
@@ -311,6 +347,7 @@ generate_args(FunctionCallInfo fcinfo, gen_ctx *g)
 	g->cfg.seed = (uint64) PG_GETARG_INT64(1);
 	g->cfg.anchor = PG_ARGISNULL(5) ? (int64) GetCurrentTransactionStartTimestamp() :
 		(int64) PG_GETARG_TIMESTAMPTZ(5);
+	check_anchor((TimestampTz) g->cfg.anchor, false);
 	g->cfg.window = WINDOW_US;
 
 	if (!OidIsValid(get_namespace_oid(g->schema, true)))
@@ -453,6 +490,7 @@ load_dataset(gen_ctx *g, int64 id, int64 tasks, ArrayType **patterns, Jsonb **st
 	MemoryContextSwitchTo(spi);
 	g->cfg.anchor = DatumGetTimestampTz(SPI_getbinval(tup, td, 6, &isnull));
 	g->cfg.window = WINDOW_US;
+	check_anchor((TimestampTz) g->cfg.anchor, true);
 	if (tasks <= old_tasks)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -503,11 +541,16 @@ tas_bench_grow(PG_FUNCTION_ARGS)
 	Jsonb	   *state_mix;
 
 	INSTR_TIME_SET_CURRENT(t0);
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("dataset_id and tasks must not be null"),
-				 errhint("Call tas_bench.grow(dataset_id, tasks) with the new total number of tasks.")));
+				 errmsg("dataset_id must not be null"),
+				 errhint("Pass the dataset_id of a row of tas_bench.datasets.")));
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tasks must not be null"),
+				 errhint("Pass the new total number of tasks, up to %d.", MAX_TASKS)));
 	g->dataset_id = PG_GETARG_INT64(0);
 	tasks = PG_GETARG_INT32(1);
 	check_tasks_arg(tasks, "");

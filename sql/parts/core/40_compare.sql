@@ -39,7 +39,7 @@ RETURNS SETOF @extschema@.comparison LANGUAGE C STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'tas_bench_compare';
 
 COMMENT ON FUNCTION @extschema@.compare(text, text, float8, float8) IS
-  'Compare the runs labelled candidate with those labelled baseline, case by case. A case is (suite, coalesce(case_name, name)); on each side its latest run (highest run_id) is used. ratio = candidate p50 / baseline p50 with its (1 - alpha) bootstrap CI, p_value from the two-sided Mann-Whitney U test of the samples. verdict: missing (no candidate run), new (no baseline run), failed (a run not ok or without samples), slower (p < alpha and CI low > 1 + noise), faster (p < alpha and CI high < 1 - noise), unchanged (CI within [1 - noise, 1 + noise]), else inconclusive. Deterministic deltas (candidate - baseline per call) and plan_changed flag regressions whatever the timing; noise in [0, 1), alpha in (0, 1). See doc/statistics.md';
+  'Compare the runs labelled candidate with those labelled baseline, case by case. A case is (suite, coalesce(case_name, name)); on each side its latest run (highest run_id) is used. ratio = candidate p50 / baseline p50 with its (1 - alpha) bootstrap CI, p_value from the two-sided Mann-Whitney U test of the samples. verdict: missing (no candidate run), new (no baseline run), failed (a run not ok or without samples), slower (p < alpha and CI low > 1 + noise), faster (p < alpha and CI high < 1 - noise), unchanged (CI within [1 - noise, 1 + noise]), else inconclusive. Deterministic deltas (candidate - baseline per call) and plan_changed flag regressions whatever the timing; noise in [0, 1), alpha in [0.0002, 1) (each tail of the 10000 bootstrap resamples keeps at least one); baseline and candidate must differ (a label compared with itself is an error). See doc/statistics.md';
 
 CREATE FUNCTION @extschema@.compare_runs(run_a bigint, run_b bigint,
                                          noise float8 DEFAULT 0.05, alpha float8 DEFAULT 0.05)
@@ -47,7 +47,7 @@ RETURNS SETOF @extschema@.comparison LANGUAGE C STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'tas_bench_compare_runs';
 
 COMMENT ON FUNCTION @extschema@.compare_runs(bigint, bigint, float8, float8) IS
-  'Compare run run_b (candidate) with run run_a (baseline): one row with the same columns and verdict rules as tas_bench.compare() (failed, slower, faster, unchanged or inconclusive). suite and case_name show both runs'' values when they differ ("x vs y")';
+  'Compare run run_b (candidate) with run run_a (baseline): one row with the same columns and verdict rules as tas_bench.compare() (failed, slower, faster, unchanged or inconclusive). suite and case_name show both runs'' values when they differ ("x vs y"); run_a and run_b must differ (a run compared with itself is an error)';
 
 CREATE FUNCTION @extschema@.bench_ab(
     sql_a text,

@@ -24,9 +24,43 @@ RETURNS TABLE(case_name text, exponent float8, exponent_ci_low float8, exponent_
               best_fit text, r_squared float8, sizes integer, min_tasks bigint, max_tasks bigint,
               p50_ms_first float8, p50_ms_last float8, targets_met integer, targets_missed integer,
               target_verdict text)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
+DECLARE
+    known text;
+BEGIN
+    IF scaling_fit.label IS NULL THEN
+        RAISE EXCEPTION 'argument label must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'Pass the label of a scaling run, as given to (or printed by) CALL tas_bench.run_scaling(...).';
+    END IF;
+    IF scaling_fit.suite IS NULL THEN
+        RAISE EXCEPTION 'argument suite must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'Pass the suite the scaling run ran; the default is orchestration.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM @extschema@.runs r WHERE r.label = scaling_fit.label) THEN
+        SELECT string_agg(quote_literal(l.label), ', ' ORDER BY l.label) INTO known
+          FROM (SELECT DISTINCT r.label FROM @extschema@.runs r WHERE r.label IS NOT NULL
+                 ORDER BY r.label LIMIT 10) l;
+        RAISE EXCEPTION 'argument label: no runs with label "%"', scaling_fit.label
+            USING ERRCODE = 'no_data_found',
+                  DETAIL = coalesce('Labels in tas_bench.runs include: ' || known || '.',
+                                    'No run in tas_bench.runs has a label.'),
+                  HINT = 'Measure a suite at several dataset sizes with CALL tas_bench.run_scaling(..., label => ...).';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM @extschema@.runs r
+                    WHERE r.label = scaling_fit.label AND r.suite = scaling_fit.suite) THEN
+        SELECT string_agg(coalesce(quote_literal(s.suite), 'NULL'), ', ' ORDER BY s.suite) INTO known
+          FROM (SELECT DISTINCT r.suite FROM @extschema@.runs r WHERE r.label = scaling_fit.label) s;
+        RAISE EXCEPTION 'argument suite: no runs with label "%" in suite "%"', scaling_fit.label, scaling_fit.suite
+            USING ERRCODE = 'no_data_found',
+                  DETAIL = format('The runs labelled %s are in suites: %s.', quote_literal(scaling_fit.label), known),
+                  HINT = 'Pass suite => the suite the scaling run ran.';
+    END IF;
+    RETURN QUERY
   WITH pts AS (             -- the latest ok run per case and dataset size
     SELECT DISTINCT ON (r.case_name, r.dataset_tasks)
            r.case_name, r.dataset_tasks::float8 AS n, r.p50_ns / 1e6 AS y
@@ -97,7 +131,7 @@ AS $$
          CASE WHEN l.k > 2 THEN l.b + @extschema@.t975((l.k - 2)::int)
                     * sqrt(greatest(l.syy - l.sxy ^ 2 / l.sxx, 0) / (l.k - 2) / l.sxx) END,
          CASE WHEN l.k >= 3 THEN b.name END,
-         l.r2, l.k::integer, l.n0, l.n1, e.y0, e.y1,
+         l.r2, l.k::integer, l.n0, l.n1, e.y0::float8, e.y1::float8,
          tv.met, tv.missed, coalesce(tv.verdict, '')
     FROM loglog l
     JOIN ends e USING (case_name)
@@ -105,11 +139,12 @@ AS $$
     LEFT JOIN tv USING (case_name)
     LEFT JOIN @extschema@.cases k ON k.suite = scaling_fit.suite AND k.name = l.case_name
    WHERE l.k >= 2
-   ORDER BY coalesce(k.ord, 1000000), l.case_name
+   ORDER BY coalesce(k.ord, 1000000), l.case_name;
+END
 $$;
 
 COMMENT ON FUNCTION @extschema@.scaling_fit(text, text) IS
-  'Per case of a scaling run (label): exponent b of p50 ~ a n^b from a least-squares log-log fit with its 95% t interval (NULL with two sizes), the best of O(1), O(log n), O(n), O(n log n), O(n^2) by least squares with an intercept (the simplest model whose R^2 is within 0.01 of the best; O(1) when p50 moved by less than 10% over all sizes or never grows with n; needs 3 sizes), R^2 of the log-log fit, and the target verdicts per size';
+  'Per case of a scaling run (label): exponent b of p50 ~ a n^b from a least-squares log-log fit with its 95% t interval (NULL with two sizes), the best of O(1), O(log n), O(n), O(n log n), O(n^2) by least squares with an intercept (the simplest model whose R^2 is within 0.01 of the best; O(1) when p50 moved by less than 10% over all sizes or never grows with n; needs 3 sizes), R^2 of the log-log fit, and the target verdicts per size.  Only the latest ok run per case and size counts; a case measured at fewer than two sizes has no row, so a label measured at one size only gives no rows.  Errors when label or suite is NULL, or no run has that label (in that suite)';
 
 CREATE FUNCTION @extschema@.scaling_report(label text, suite text DEFAULT 'orchestration')
 RETURNS TABLE(case_name text, p50_ms_by_tasks text, exponent text, best_fit text, targets text)
@@ -134,4 +169,4 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION @extschema@.scaling_report(text, text) IS
-  'For people: per case the p50 (ms) at each dataset size, the fitted exponent with its 95% interval, the best-fitting complexity class and the target verdicts';
+  'For people: per case the p50 (ms) at each dataset size, the fitted exponent with its 95% interval, the best-fitting complexity class and the target verdicts; the rows and errors of tas_bench.scaling_fit(label, suite)';

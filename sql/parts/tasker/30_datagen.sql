@@ -25,7 +25,7 @@ COMMENT ON COLUMN @extschema@.datasets.tasks IS 'number of tasks in the dataset 
 COMMENT ON COLUMN @extschema@.datasets.patterns IS 'workflow shapes drawn from (linear, diamond, complex_dag, tree, conditional, batch)';
 COMMENT ON COLUMN @extschema@.datasets.state_mix IS 'proportions of task end states, as given (or the default)';
 COMMENT ON COLUMN @extschema@.datasets.anchor IS
-  'time the generated histories end at: every timestamp is at or before it (written as UTC wall clock)';
+  'time the generated histories end at: every timestamp is at or before it and at most 30 days earlier (written as UTC wall clock); between 1970-01-31 and 9999-12-31';
 COMMENT ON COLUMN @extschema@.datasets.parameters IS
   'everything the rows were derived from: normalised shape and state proportions, time window, generator version';
 COMMENT ON COLUMN @extschema@.datasets.rows_written IS
@@ -62,7 +62,7 @@ AS 'MODULE_PATHNAME', 'tas_bench_generate'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION @extschema@.generate(integer, bigint, text[], jsonb, name, timestamptz) IS
-  'Generate a dataset of tasks workflows in the tasker schema target_schema (COPY speed, deterministic from seed and anchor; anchor NULL = now()); returns its tas_bench.datasets row';
+  'Generate a dataset of tasks workflows in the tasker schema target_schema (COPY speed, deterministic from seed and anchor; anchor NULL = now()); returns its tas_bench.datasets row.  tasks 1 to 10000000; seed any bigint; patterns NULL (all shapes) or a non-empty list of linear, diamond, complex_dag, tree, conditional, batch (repeats count once); state_mix NULL (the default mix) or an object of task states to non-negative numbers, not all 0; anchor from 1970-01-31 00:00:00+00 (rows reach back 30 days, UUIDv7 counts from 1970) to 9999-12-31 23:59:59.999999+00, finite; anything else is an error';
 
 CREATE FUNCTION @extschema@.grow(dataset_id bigint, tasks integer)
 RETURNS @extschema@.datasets
@@ -70,7 +70,7 @@ AS 'MODULE_PATHNAME', 'tas_bench_grow'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION @extschema@.grow(bigint, integer) IS
-  'Extend a dataset to tasks tasks in total: adds exactly the tasks generate() with the same arguments would have produced beyond the current size';
+  'Extend a dataset to tasks tasks in total (more than its current size, at most 10000000): adds exactly the tasks generate() with the same arguments would have produced beyond the current size';
 
 CREATE FUNCTION @extschema@.cleanup(dataset_id bigint DEFAULT NULL)
 RETURNS bigint
@@ -78,7 +78,7 @@ AS 'MODULE_PATHNAME', 'tas_bench_cleanup'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION @extschema@.cleanup(bigint) IS
-  'Remove the rows of a generated dataset (NULL: all datasets, and the templates tas_bench created that nothing references any more), including rows that reference them (audit rows, DLQ entries, later transitions); returns rows removed';
+  'Remove the rows of a generated dataset (NULL: all datasets, and the templates tas_bench created that nothing references any more), including rows that reference them (audit rows, DLQ entries, later transitions); returns rows removed.  A dataset_id that names no dataset (negative, 0, unknown) is an error';
 
 CREATE FUNCTION @extschema@.check_target(target_schema name DEFAULT 'tasker')
 RETURNS TABLE(object text, problem text)
