@@ -21,6 +21,18 @@
  * the run was timed with.  Captured data lives in a memory context of its
  * own, deleted when the capture ends (also on error).
  *
+ * The same hooks have a second mode, for tas_bench.plan_tree() and the plan
+ * check of tas_bench.expect() (core/expect.c): the statement itself is
+ * executed (not EXPLAINed) with capture on, and every statement that starts
+ * from it on, itself included, has its plan rendered right after
+ * ExecutorStart as EXPLAIN (COSTS OFF) text: no instrumentation, so no rows,
+ * times or buffers.  Rendering at start lists the statements in the order
+ * they started, which with their nesting level reads as a tree.  Distinct
+ * (level, statement text, plan) are kept with their number of executions.
+ * Generic plans are pinned while such a capture runs (tb_plans_pin_generic),
+ * so the text does not depend on parameter values nor on how often the
+ * session ran the statement before.
+ *
  * IDENTIFICATION
  *	  src/core/plans.c
  *
@@ -35,10 +47,12 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/plancache.h"
 #include "utils/resowner.h"
 
 #include "core/harness.h"
@@ -58,6 +72,21 @@ typedef struct captured_stmt
 	int64		shared_read;
 } captured_stmt;
 
+/* plan_tree: one distinct (level, statement, plan) of a call */
+typedef struct shape_stmt
+{
+	int			level;			/* 0 = the statement itself */
+	char	   *statement;
+	char	   *plan_text;		/* EXPLAIN (COSTS OFF) text */
+	int64		calls;
+} shape_stmt;
+
+typedef enum capture_kind
+{
+	CAPTURE_ANALYZE,			/* capture_plans: EXPLAIN ANALYZE JSON at end */
+	CAPTURE_SHAPES				/* plan_tree: COSTS OFF text at start */
+} capture_kind;
+
 static ExecutorStart_hook_type prev_ExecutorStart = NULL;
 static ExecutorRun_hook_type prev_ExecutorRun = NULL;
 static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
@@ -66,8 +95,13 @@ static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
 static int	nesting_level = 0;
 static bool capture_active = false;
 static int	capture_base = 0;
+static capture_kind capture_mode = CAPTURE_ANALYZE;
 static MemoryContext capture_cxt = NULL;
+static MemoryContext render_cxt = NULL; /* shapes mode: reset per statement */
 static List *captured = NIL;
+static List *shapes = NIL;
+
+static void record_shape(QueryDesc *queryDesc);
 
 #define CAPTURING() (capture_active && nesting_level > capture_base)
 
@@ -75,14 +109,17 @@ static void
 tb_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	bool		capture = CAPTURING() && (eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0;
+	bool		analyze = capture && capture_mode == CAPTURE_ANALYZE;
 
-	if (capture)
+	if (analyze)
 		queryDesc->instrument_options |= INSTRUMENT_TIMER | INSTRUMENT_ROWS | INSTRUMENT_BUFFERS;
 	if (prev_ExecutorStart)
 		prev_ExecutorStart(queryDesc, eflags);
 	else
 		standard_ExecutorStart(queryDesc, eflags);
-	if (capture && queryDesc->totaltime == NULL)
+	if (capture && capture_mode == CAPTURE_SHAPES)
+		record_shape(queryDesc);
+	if (analyze && queryDesc->totaltime == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(queryDesc->estate->es_query_cxt);
 
@@ -188,7 +225,8 @@ record_statement(QueryDesc *queryDesc)
 static void
 tb_ExecutorEnd(QueryDesc *queryDesc)
 {
-	if (CAPTURING() && queryDesc->totaltime != NULL && capture_cxt != NULL)
+	if (CAPTURING() && capture_mode == CAPTURE_ANALYZE &&
+		queryDesc->totaltime != NULL && capture_cxt != NULL)
 		record_statement(queryDesc);
 	if (prev_ExecutorEnd)
 		prev_ExecutorEnd(queryDesc);
@@ -213,10 +251,13 @@ static void
 capture_end(void)
 {
 	capture_active = false;
+	capture_mode = CAPTURE_ANALYZE;
 	captured = NIL;
+	shapes = NIL;
 	if (capture_cxt)
-		MemoryContextDelete(capture_cxt);
+		MemoryContextDelete(capture_cxt);	/* render_cxt is its child */
 	capture_cxt = NULL;
+	render_cxt = NULL;
 }
 
 static void
@@ -418,4 +459,383 @@ tas_bench_capture_plans(PG_FUNCTION_ARGS)
 	stored = capture_and_store(run_id, sql, explain.data, params.nargs, params.argtypes, vals, nulls, path_nest);
 	SPI_finish();
 	PG_RETURN_INT32(stored);
+}
+
+/* ---------------------------------------------------------------- plan_tree */
+
+/*
+ * Shapes mode, called right after ExecutorStart: render the statement's plan
+ * as EXPLAIN (COSTS OFF) text and count it under (level, text, plan).
+ */
+static void
+record_shape(QueryDesc *queryDesc)
+{
+	const char *text = queryDesc->sourceText ? queryDesc->sourceText : "";
+	int			level = nesting_level - capture_base - 1;
+	MemoryContext old;
+	ExplainState *es;
+	shape_stmt *found = NULL;
+	ListCell   *lc;
+
+	if (render_cxt == NULL)
+		return;
+	old = MemoryContextSwitchTo(render_cxt);
+	es = NewExplainState();
+	es->analyze = false;
+	es->costs = false;
+	es->verbose = false;
+	es->buffers = false;
+	es->timing = false;
+	es->summary = false;
+	es->format = EXPLAIN_FORMAT_TEXT;
+	ExplainBeginOutput(es);
+	ExplainPrintPlan(es, queryDesc);
+	ExplainEndOutput(es);
+	/* no trailing newline: lines are split on '\n' */
+	while (es->str->len > 0 && es->str->data[es->str->len - 1] == '\n')
+		es->str->data[--es->str->len] = '\0';
+
+	foreach(lc, shapes)
+	{
+		shape_stmt *ss = (shape_stmt *) lfirst(lc);
+
+		if (ss->level == level && strcmp(ss->statement, text) == 0 &&
+			strcmp(ss->plan_text, es->str->data) == 0)
+		{
+			found = ss;
+			break;
+		}
+	}
+	MemoryContextSwitchTo(capture_cxt);
+	if (found == NULL)
+	{
+		found = palloc0(sizeof(shape_stmt));
+		found->level = level;
+		found->statement = pstrdup(text);
+		found->plan_text = pstrdup(es->str->data);
+		shapes = lappend(shapes, found);
+	}
+	found->calls++;
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(render_cxt);
+}
+
+/*
+ * Pin generic plans (plan_cache_mode = force_generic_plan) on a GUC nest
+ * level, unless the session chose a plan_cache_mode other than auto, which
+ * is then honoured.  Returns the level for tb_plans_unpin.
+ */
+int
+tb_plans_pin_generic(void)
+{
+	int			nest = NewGUCNestLevel();
+
+	if (plan_cache_mode == PLAN_CACHE_MODE_AUTO)
+		(void) set_config_option("plan_cache_mode", "force_generic_plan", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	return nest;
+}
+
+void
+tb_plans_unpin(int nest)
+{
+	AtEOXact_GUC(true, nest);
+}
+
+/*
+ * The statement text as one line for a header: comments dropped, runs of
+ * white space made one space, cut after TB_TREE_TEXT_MAX characters.
+ */
+#define TB_TREE_TEXT_MAX 100
+
+static char *
+one_line(const char *text)
+{
+	StringInfoData buf;
+	const char *p = text;
+	char		quote = 0;
+	bool		space = false;
+	int			cut;
+
+	initStringInfo(&buf);
+	while (*p)
+	{
+		if (quote == 0 && p[0] == '-' && p[1] == '-')
+		{
+			while (*p && *p != '\n')
+				p++;
+			space = true;
+			continue;
+		}
+		if (quote == 0 && p[0] == '/' && p[1] == '*')
+		{
+			p += 2;
+			while (*p && !(p[0] == '*' && p[1] == '/'))
+				p++;
+			if (*p)
+				p += 2;
+			space = true;
+			continue;
+		}
+		if (quote == 0 && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		{
+			space = true;
+			p++;
+			continue;
+		}
+		if (quote == 0 && (*p == '\'' || *p == '"'))
+			quote = *p;
+		else if (quote != 0 && *p == quote)
+			quote = 0;
+		if (space && buf.len > 0)
+			appendStringInfoChar(&buf, ' ');
+		space = false;
+		appendStringInfoChar(&buf, *p);
+		p++;
+	}
+	while (buf.len > 0 && (buf.data[buf.len - 1] == ';' || buf.data[buf.len - 1] == ' '))
+		buf.data[--buf.len] = '\0';
+	if (pg_mbstrlen(buf.data) > TB_TREE_TEXT_MAX)
+	{
+		cut = pg_mbcharcliplen(buf.data, buf.len, TB_TREE_TEXT_MAX);
+		buf.data[cut] = '\0';
+		buf.len = cut;
+		appendStringInfoString(&buf, " ...");
+	}
+	return buf.data;
+}
+
+/* the captured shapes as lines, indented by level, in cxt */
+static List *
+shape_lines(MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	List	   *lines = NIL;
+	ListCell   *lc;
+
+	foreach(lc, shapes)
+	{
+		shape_stmt *ss = (shape_stmt *) lfirst(lc);
+		int			indent = 4 * ss->level;
+		char	   *plan = pstrdup(ss->plan_text);
+		char	   *line;
+		char	   *next;
+
+		if (ss->level == 0)
+			lines = lappend(lines, psprintf("%*s%s", indent, "", one_line(ss->statement)));
+		else
+			lines = lappend(lines, psprintf("%*s" INT64_FORMAT " call%s: %s", indent, "",
+											ss->calls, ss->calls == 1 ? "" : "s",
+											one_line(ss->statement)));
+		for (line = plan; line != NULL; line = next)
+		{
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
+			lines = lappend(lines, psprintf("%*s%s", indent + 2, "", line));
+		}
+	}
+	MemoryContextSwitchTo(old);
+	return lines;
+}
+
+typedef struct tree_context
+{
+	const char *who;
+	bool		has_params;
+} tree_context;
+
+static void
+tree_error_callback(void *arg)
+{
+	tree_context *tc = (tree_context *) arg;
+
+	if (tc->has_params)
+		errcontext("%s: capturing the plans of one call (parameter row 1)", tc->who);
+	else
+		errcontext("%s: capturing the plans of one call", tc->who);
+}
+
+/* execute plan once with shapes capture on, in a subtransaction rolled back */
+static pg_noinline void
+execute_capturing_shapes(SPIPlanPtr plan, Datum *vals, const char *nulls)
+{
+	MemoryContext fncxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	int			rc;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(fncxt);
+	PG_TRY();
+	{
+		capture_mode = CAPTURE_SHAPES;
+		capture_base = nesting_level - 1;
+		capture_active = true;
+		rc = SPI_execute_plan(plan, vals, nulls, false, 0);
+		capture_active = false;
+		if (rc < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("statement failed: %s", SPI_result_code_string(rc))));
+		if (SPI_tuptable)
+			SPI_freetuptable(SPI_tuptable);
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(fncxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		capture_active = false;
+		MemoryContextSwitchTo(fncxt);
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(fncxt);
+		CurrentResourceOwner = oldowner;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+}
+
+/* capture the shapes of one call and return them as lines; memory freed in any case */
+static List *
+capture_shapes(SPIPlanPtr plan, Datum *vals, const char *nulls, MemoryContext cxt)
+{
+	List	   *lines = NIL;
+
+	capture_cxt = AllocSetContextCreate(TopMemoryContext, "tas_bench plan tree",
+										ALLOCSET_DEFAULT_SIZES);
+	render_cxt = AllocSetContextCreate(capture_cxt, "tas_bench plan tree render",
+									   ALLOCSET_DEFAULT_SIZES);
+	shapes = NIL;
+	PG_TRY();
+	{
+		execute_capturing_shapes(plan, vals, nulls);
+		lines = shape_lines(cxt);
+	}
+	PG_CATCH();
+	{
+		capture_end();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	capture_end();
+	return lines;
+}
+
+/*
+ * The plan tree of one call of sql (see plans.h).  The caller has connected
+ * SPI; the lines are allocated in cxt.
+ */
+List *
+tb_plan_tree(const char *who, const char *sql, const char *params_sql,
+			 const char *search_path, MemoryContext cxt)
+{
+	int			path_nest = -1;
+	int			cache_nest;
+	tb_params	params;
+	Datum	   *vals;
+	char	   *nulls;
+	SPIPlanPtr	plan;
+	List	   *lines;
+	tree_context tc;
+	ErrorContextCallback errcb;
+
+	if (capture_active || capture_cxt != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("a plan capture is already running in this session"),
+				 errhint("%s cannot be called from inside a statement whose plans are being captured.", who)));
+
+	/* the caller's search_path for params and sql, as the timed run has it */
+	if (search_path != NULL)
+		path_nest = tb_search_path_push(search_path);
+	tb_params_load(&params, params_sql, CurrentMemoryContext);
+	tb_params_row(&params, 0, &vals, &nulls);
+
+	tc.who = who;
+	tc.has_params = params.nrows > 0;
+	errcb.callback = tree_error_callback;
+	errcb.arg = &tc;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+
+	cache_nest = tb_plans_pin_generic();
+	plan = SPI_prepare(sql, params.nargs, params.argtypes);
+	if (plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument sql could not be prepared: %s",
+						SPI_result_code_string(SPI_result))));
+
+	lines = capture_shapes(plan, vals, nulls, cxt);
+	error_context_stack = errcb.previous;
+
+	SPI_freeplan(plan);
+	tb_plans_unpin(cache_nest);
+	if (path_nest >= 0)
+		tb_search_path_pop(path_nest);
+	return lines;
+}
+
+/* a text argument that must be a non-empty statement or query */
+static char *
+statement_arg(FunctionCallInfo fcinfo, int argno, const char *name, bool may_be_null)
+{
+	char	   *s;
+
+	if (!may_be_null)
+		tb_require_arg(fcinfo, argno, name,
+					   "Pass the statement, e.g. 'SELECT * FROM tasker.get_next_ready_tasks($1)'.");
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	s = text_to_cstring(PG_GETARG_TEXT_PP(argno));
+	if (s[strspn(s, " \t\r\n;")] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument %s must be a non-empty SQL %s%s", name,
+						may_be_null ? "query" : "statement",
+						may_be_null ? " or NULL" : ""),
+				 may_be_null ? errhint("params is a query whose columns are the statement's $1, $2, ...") : 0));
+	return s;
+}
+
+/*
+ * tas_bench.plan_tree(sql text, params text, search_path text) RETURNS SETOF text
+ *		The plans of one call: the statement's own and every statement
+ *		executed inside it, indented by nesting level, without costs.
+ */
+PG_FUNCTION_INFO_V1(tas_bench_plan_tree);
+Datum
+tas_bench_plan_tree(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	List	   *lines;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		char	   *sql;
+		char	   *params;
+		char	   *search_path;
+		MemoryContext multi;
+
+		funcctx = SRF_FIRSTCALL_INIT();
+		multi = funcctx->multi_call_memory_ctx;
+		sql = statement_arg(fcinfo, 0, "sql", false);
+		params = statement_arg(fcinfo, 1, "params", true);
+		search_path = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		lines = tb_plan_tree("tas_bench.plan_tree", sql, params, search_path, multi);
+		SPI_finish();
+		funcctx->user_fctx = lines;
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	lines = (List *) funcctx->user_fctx;
+	if (funcctx->call_cntr < (uint64) list_length(lines))
+	{
+		/* SRF_RETURN_NEXT counts the call before it evaluates its result */
+		Datum		line = CStringGetTextDatum((char *) list_nth(lines, (int) funcctx->call_cntr));
+
+		SRF_RETURN_NEXT(funcctx, line);
+	}
+	SRF_RETURN_DONE(funcctx);
 }
