@@ -22,10 +22,15 @@
  *	commit		(bench_commit, a procedure on a non-atomic SPI connection)
  *				each call runs in a subtransaction that is released, then the
  *				transaction is committed.  The run row is committed first with
- *				status 'running' and the samples are appended every
- *				SAMPLE_FLUSH calls, so a failing call leaves the run stored as
- *				'failed' with its error, iteration and parameter row, and a
- *				cancel leaves every committed sample in place.
+ *				status 'running' (and this backend's pid and start time) and
+ *				the samples are appended every SAMPLE_FLUSH calls, each chunk
+ *				in a subtransaction of its own.  Whatever stops the run (a
+ *				failing call, an error or cancel during the write-out or the
+ *				summary, statement_timeout) it ends stored as 'failed' or
+ *				'cancelled', with its error, iteration and parameter row, the
+ *				samples it has and a summary over exactly the stored ones; a
+ *				backend that dies leaves it 'running' until reap_abandoned()
+ *				(called before every run) marks it 'abandoned'.
  *
  * Memory: samples live in one array per run (16 bytes per call plus the
  * parameter rows); the per-call work happens in a context reset after every
@@ -43,6 +48,7 @@
 
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/instrument.h"
 #include "executor/spi.h"
@@ -51,6 +57,7 @@
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
+#include "tcop/pquery.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -58,7 +65,9 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/plancache.h"
+#include "utils/portal.h"
 #include "utils/resowner.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "core/harness.h"
@@ -85,7 +94,8 @@ struct tb_run
 	int64	   *rows;
 	int32	   *prow;			/* 1-based parameter row, 0 = none */
 	int			n;				/* timed calls done */
-	int			flushed;		/* samples already in tas_bench.samples */
+	int			flushed;		/* samples inserted into tas_bench.samples */
+	int			committed;		/* commit mode: samples inserted and committed */
 	int64		total_ns;
 	bool		stopped_early;
 	int			error_iteration;
@@ -502,6 +512,7 @@ alloc_run(tb_run *run)
 	run->prow = MemoryContextAllocHuge(run->runcxt, sizeof(int32) * run->spec.iterations);
 	run->n = 0;
 	run->flushed = 0;
+	run->committed = 0;
 	run->total_ns = 0;
 	memset(&run->bufusage, 0, sizeof(run->bufusage));
 	memset(&run->walusage, 0, sizeof(run->walusage));
@@ -517,6 +528,7 @@ alloc_run(tb_run *run)
 void
 tb_run_setup(tb_run *run)
 {
+	tb_reap_abandoned();
 	alloc_run(run);
 	set_run_search_path(run);
 	tb_params_load(&run->params, run->spec.params, run->runcxt);
@@ -566,6 +578,17 @@ tb_run_call_context(const tb_run *run)
 }
 
 /*
+ * Commit mode: commit the call (and the samples flushed with it); only then
+ * do the flushed samples count as stored.
+ */
+static void
+commit_step(tb_run *run)
+{
+	tb_spi_commit();
+	run->committed = run->flushed;
+}
+
+/*
  * Warm-up and timed loop.  In commit mode, commit after every call and flush
  * samples every SAMPLE_FLUSH calls.
  */
@@ -592,7 +615,7 @@ tb_run_loop(tb_run *run)
 		CHECK_FOR_INTERRUPTS();
 		tb_run_call(run, i, false);
 		if (run->spec.mode == TB_MODE_COMMIT)
-			tb_spi_commit();
+			commit_step(run);
 	}
 
 	INSTR_TIME_SET_CURRENT(start);
@@ -604,7 +627,7 @@ tb_run_loop(tb_run *run)
 		{
 			if (run->n - run->flushed >= SAMPLE_FLUSH)
 				flush_samples(run);
-			tb_spi_commit();
+			commit_step(run);
 		}
 		tb_progress_tick(&progress, i, run->spec.iterations);
 		if (run->spec.max_time_set)
@@ -623,15 +646,35 @@ tb_run_loop(tb_run *run)
 }
 
 /*
+ * The schema an unqualified table name of the run resolves in first: the
+ * first schema of the search_path in force that exists (implicit pg_catalog
+ * and pg_temp aside), NULL when there is none.  environment() records the
+ * newest dataset generated into that schema, and no other.
+ */
+static char *
+first_schema_on_path(void)
+{
+	List	   *path = fetch_search_path(false);
+	char	   *name = NULL;
+
+	if (path != NIL)
+		name = get_namespace_name(linitial_oid(path));
+	list_free(path);
+	return name;
+}
+
+/*
  * Insert the run row (status running) and return its id.
  */
 int64
 tb_run_insert(tb_run *run)
 {
-	Oid			types[14] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-	TEXTOID, INT4OID, INT4OID, INTERVALOID, INT4OID, TIMESTAMPTZOID, TEXTOID, NAMEOID};
-	Datum		vals[14];
-	char		nulls[14];
+	Oid			types[17] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+		TEXTOID, INT4OID, INT4OID, INTERVALOID, INT4OID, TIMESTAMPTZOID, TEXTOID, NAMEOID,
+	INT4OID, TIMESTAMPTZOID, NAMEOID};
+	Datum		vals[17];
+	char		nulls[17];
+	char	   *schema = first_schema_on_path();
 	tb_bookkeeping bk;
 	int			rc;
 	bool		isnull;
@@ -659,17 +702,24 @@ tb_run_insert(tb_run *run)
 	vals[11] = TimestampTzGetDatum(run->started_at);
 	vals[12] = CStringGetTextDatum(tb_search_path_current());	/* the user's, in force */
 	vals[13] = DirectFunctionCall1(namein, CStringGetDatum(tb_current_role_name()));
+	vals[14] = Int32GetDatum(MyProcPid);	/* reap_abandoned: is it still there? */
+	vals[15] = TimestampTzGetDatum(MyStartTimestamp);
+	if (schema != NULL)
+		vals[16] = DirectFunctionCall1(namein, CStringGetDatum(schema));
+	else
+		nulls[16] = 'n';
 #undef TEXTARG
 
 	tb_bookkeeping_begin(&bk);
 	rc = SPI_execute_with_args(
 							   "INSERT INTO " TB_SCHEMA ".runs (name, label, suite, case_name, sql, params, mode, "
-							   "iterations, warmup, max_time, param_rows, started_at, env, dataset_id, dataset_tasks, owner) "
+							   "iterations, warmup, max_time, param_rows, started_at, env, dataset_id, dataset_tasks, owner, "
+							   "backend_pid, backend_start) "
 							   "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
 							   "jsonb_set(e, '{settings,search_path}', to_jsonb($13)), "
-							   "(e->>'dataset_id')::bigint, (e->>'dataset_tasks')::bigint, $14 "
-							   "FROM " TB_SCHEMA ".environment() e RETURNING run_id",
-							   14, types, vals, nulls, false, 1);
+							   "(e->>'dataset_id')::bigint, (e->>'dataset_tasks')::bigint, $14, $15, $16 "
+							   "FROM " TB_SCHEMA ".environment($17) e RETURNING run_id",
+							   17, types, vals, nulls, false, 1);
 	tb_bookkeeping_end(&bk);
 	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not insert into tas_bench.runs: %s", SPI_result_code_string(rc));
@@ -677,6 +727,37 @@ tb_run_insert(tb_run *run)
 	SPI_freetuptable(SPI_tuptable);
 	run->run_id = id;
 	return id;
+}
+
+/*
+ * Commit mode: the bookkeeping between two commits runs in an internal
+ * subtransaction, so an error or cancel there (in the foreign-key trigger of
+ * tas_bench.samples, say, which opens an SPI connection of its own) is
+ * unwound by the subtransaction's abort: its SPI connections, snapshots and
+ * locks go with it, and the transaction can then be rolled back.  An error
+ * simply propagates: the subtransaction is left for abort_to_clean_state.
+ */
+typedef struct subxact
+{
+	MemoryContext cxt;
+	ResourceOwner owner;
+} subxact;
+
+static void
+begin_subxact(subxact *sx)
+{
+	sx->cxt = CurrentMemoryContext;
+	sx->owner = CurrentResourceOwner;
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(sx->cxt);
+}
+
+static void
+end_subxact(subxact *sx)
+{
+	ReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(sx->cxt);
+	CurrentResourceOwner = sx->owner;
 }
 
 /* append samples [flushed, n) to tas_bench.samples, SAMPLE_FLUSH at a time */
@@ -689,6 +770,7 @@ flush_samples(tb_run *run)
 
 	while (run->n > run->flushed)
 	{
+		subxact		sx = {0};
 		int			count = Min(run->n - run->flushed, SAMPLE_FLUSH);
 		Datum	   *d_ns;
 		Datum	   *d_pr;
@@ -713,6 +795,8 @@ flush_samples(tb_run *run)
 		vals[2] = PointerGetDatum(construct_array(d_ns, count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 		vals[3] = PointerGetDatum(construct_array(d_pr, count, INT4OID, 4, true, TYPALIGN_INT));
 		vals[4] = PointerGetDatum(construct_array(d_rows, count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		if (run->spec.mode == TB_MODE_COMMIT)
+			begin_subxact(&sx);
 		tb_bookkeeping_begin(&bk);
 		rc = SPI_execute_with_args("INSERT INTO " TB_SCHEMA ".samples (run_id, seq, ns, param_row, rows) "
 								   "SELECT $1, $2 + s.ord, s.ns, nullif(s.pr, 0), s.rows "
@@ -721,6 +805,8 @@ flush_samples(tb_run *run)
 		tb_bookkeeping_end(&bk);
 		if (rc != SPI_OK_INSERT)
 			elog(ERROR, "could not insert into tas_bench.samples: %s", SPI_result_code_string(rc));
+		if (run->spec.mode == TB_MODE_COMMIT)
+			end_subxact(&sx);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(run->callcxt);
 		run->flushed += count;
@@ -793,13 +879,18 @@ tb_run_finish(tb_run *run, const char *status, const char *error, bool want_tupl
 	ARGN(INT4OID, Int32GetDatum(s.high_mild), run->n == 0);
 	ARGN(INT4OID, Int32GetDatum(s.low_severe), run->n == 0);
 	ARGN(INT4OID, Int32GetDatum(s.high_severe), run->n == 0);
-	ARG(INT8OID, Int64GetDatum(run->total_ns));
 	{
 		int64		rows = 0;
+		int64		total = 0;
 		int			i;
 
+		/* over the first n samples: after a failed write-out, the stored ones */
 		for (i = 0; i < run->n; i++)
+		{
 			rows += run->rows[i];
+			total += run->ns[i];
+		}
+		ARG(INT8OID, Int64GetDatum(total));
 		ARGN(FLOAT8OID, Float8GetDatum(rows / n), run->n == 0);
 	}
 	/* buffers and WAL per call, as a float8[] to keep the argument count sane */
@@ -921,8 +1012,138 @@ tas_bench_bench(PG_FUNCTION_ARGS)
 }
 
 /*
+ * After an error in commit mode, get back to a clean transaction state: an
+ * error outside a call's own subtransaction (in the sample write-out, the
+ * summary, a commit) can leave a subtransaction open and active snapshots
+ * pushed by SPI, with which SPI_rollback would refuse to run ("portal
+ * snapshots did not account for all active snapshots", "cannot roll back
+ * while a subtransaction is active").  Every active snapshot above the CALL
+ * portal's own (which SPI re-creates after each commit) is one that our
+ * statement pushed and the error skipped popping.
+ */
+static void
+abort_to_clean_state(MemoryContext cxt)
+{
+	MemoryContextSwitchTo(cxt);
+	while (IsSubTransaction())
+		RollbackAndReleaseCurrentSubTransaction();
+	while (ActiveSnapshotSet() &&
+		   (ActivePortal == NULL || GetActiveSnapshot() != ActivePortal->portalSnapshot))
+		PopActiveSnapshot();
+	MemoryContextSwitchTo(cxt);
+	tb_spi_rollback();
+	MemoryContextSwitchTo(cxt);
+}
+
+/* tb_run_finish in a subtransaction (see begin_subxact) */
+static void
+finish_commit_run(tb_run *run, const char *status, const char *error)
+{
+	subxact		sx;
+
+	begin_subxact(&sx);
+	tb_run_finish(run, status, error, false);
+	end_subxact(&sx);
+}
+
+/*
+ * Store the run's end and commit it; false (transaction rolled back) when
+ * that failed.  The samples not yet stored are written out first.
+ */
+static bool
+try_finish_commit_run(tb_run *run, const char *status, const char *error)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile bool ok = true;
+
+	PG_TRY();
+	{
+		finish_commit_run(run, status, error);
+		commit_step(run);
+	}
+	PG_CATCH();
+	{
+		FlushErrorState();
+		abort_to_clean_state(cxt);
+		run->flushed = run->committed;
+		ok = false;
+	}
+	PG_END_TRY();
+	return ok;
+}
+
+/*
+ * A bench_commit run stopped by an error or a cancel (status failed or
+ * cancelled): roll back what is left, then store the run with every sample
+ * it has and the summary over them; if that write-out fails too, the run is
+ * stored with the samples already committed, and its summary over exactly
+ * those.  Interrupts are held throughout, so a second cancel or a
+ * statement_timeout cannot leave the run 'running'; a pending one is
+ * handled after.
+ */
+static void
+store_stopped_commit_run(tb_run *run, const char *status, const char *error)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	HOLD_INTERRUPTS();
+	abort_to_clean_state(cxt);
+	run->flushed = run->committed;
+	tb_run_restore_search_path(run);
+	commit_step(run);
+	if (!try_finish_commit_run(run, status, error))
+	{
+		run->n = run->committed;
+		if (!try_finish_commit_run(run, status, error))
+			ereport(WARNING,
+					(errmsg("bench_commit run " INT64_FORMAT " could not be stored as %s", run->run_id, status),
+					 errhint("tas_bench.reap_abandoned() stores it as abandoned once this session ends.")));
+	}
+	RESUME_INTERRUPTS();
+}
+
+/* the message stored for an error: warm-up failures say so */
+static char *
+stopped_run_error(tb_run *run, ErrorData *edata)
+{
+	const char *msg = edata->message ? edata->message : "unknown error";
+
+	if (run->error_iteration > 0 && run->cc.phase != NULL &&
+		strcmp(run->cc.phase, "warm-up call") == 0)
+	{
+		int			call = run->error_iteration;
+
+		run->error_iteration = 0;	/* not a timed iteration */
+		return psprintf("warm-up call %d: %s", call, msg);
+	}
+	return pstrdup(msg);
+}
+
+static bool
+parse_on_error(const char *on_error)
+{
+	if (strcmp(on_error, "raise") == 0)
+		return true;
+	if (strcmp(on_error, "record") == 0)
+		return false;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("argument on_error must be 'raise' or 'record', not \"%s\"", on_error),
+			 errhint("raise stores the failed run and raises the error again; record stores it and returns with a WARNING.")));
+	return true;				/* keep compiler quiet */
+}
+
+/*
  * CALL tas_bench.bench_commit(sql, params, iterations, warmup, max_time,
- *							   name, label, INOUT run_id)
+ *							   name, label, INOUT run_id, search_path, on_error)
+ *
+ * The run row is committed first (status running, with this backend's pid
+ * and start time); then the calls, each committed, the samples written out
+ * every SAMPLE_FLUSH calls, and the summary.  Whatever stops it (a failing
+ * call, an error or cancel during the write-out or the summary,
+ * statement_timeout), the run ends stored as failed or cancelled with its
+ * samples and their summary; a backend that dies leaves it running until
+ * reap_abandoned() marks it abandoned.
  */
 PG_FUNCTION_INFO_V1(tas_bench_bench_commit);
 Datum
@@ -936,8 +1157,7 @@ tas_bench_bench_commit(PG_FUNCTION_ARGS)
 	Datum		outval[1];
 	bool		outnull[1] = {false};
 	MemoryContext callercxt = CurrentMemoryContext;
-	char	   *on_error;
-	volatile bool raise_error = true;
+	bool		raise_error;
 
 	nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
 		!castNode(CallContext, fcinfo->context)->atomic;
@@ -952,66 +1172,57 @@ tas_bench_bench_commit(PG_FUNCTION_ARGS)
 	read_common_args(fcinfo, &run.spec);
 	run.spec.mode = TB_MODE_COMMIT;
 	run.spec.search_path = opt_text_arg(fcinfo, 8);
-	on_error = opt_text_arg(fcinfo, 9);
-	if (on_error == NULL || strcmp(on_error, "raise") == 0)
-		raise_error = true;
-	else if (strcmp(on_error, "record") == 0)
-		raise_error = false;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("argument on_error must be 'raise' or 'record', not \"%s\"", on_error),
-				 errhint("raise stores the failed run and raises the error again; record stores it and returns with a WARNING.")));
+	tb_require_arg(fcinfo, 9, "on_error", "Pass 'raise' (store the failed run, raise the error again) or 'record' (store it, return with a WARNING).");
+	raise_error = parse_on_error(opt_text_arg(fcinfo, 9));
 	tb_check_spec(&run.spec);
 
 	if (SPI_connect_ext(SPI_OPT_NONATOMIC) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	tb_run_setup(&run);
 	tb_run_insert(&run);
-	tb_spi_commit();
+	commit_step(&run);
 
 	PG_TRY();
 	{
 		tb_run_loop(&run);
+		finish_commit_run(&run, "ok", NULL);
+		commit_step(&run);
 	}
 	PG_CATCH();
 	{
 		/*
-		 * A call failed (its subtransaction is already rolled back) or the
-		 * run was cancelled.  Keep the error, roll back what is left of the
-		 * transaction, store the run as failed and raise the error again.
+		 * A call failed (its subtransaction is already rolled back), the
+		 * write-out or the summary failed, or the run was cancelled.  Keep
+		 * the error and store the run as failed or cancelled.
 		 */
 		MemoryContextSwitchTo(run.runcxt);
 		edata = CopyErrorData();
 		FlushErrorState();
 		failed = true;
 		run.error_iteration = run.cc.iteration;
-		run.error_param_row = run.cc.param_row;
+		run.error_param_row = run.cc.iteration > 0 ? run.cc.param_row : 0;
 	}
 	PG_END_TRY();
 
 	if (failed)
 	{
-		StringInfoData msg;
+		bool		cancelled = edata->sqlerrcode == ERRCODE_QUERY_CANCELED;
+		char	   *msg = stopped_run_error(&run, edata);
 
-		tb_spi_rollback();
-		tb_run_restore_search_path(&run);
-		initStringInfo(&msg);
-		appendStringInfoString(&msg, edata->message ? edata->message : "unknown error");
-		tb_run_finish(&run, "failed", msg.data, false);
-		tb_spi_commit();
+		store_stopped_commit_run(&run, cancelled ? "cancelled" : "failed", msg);
 		tb_run_release(&run);
-		if (raise_error || edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+		if (raise_error || cancelled)
 			ReThrowError(edata);
 		ereport(WARNING,
-				(errmsg("bench_commit run %s failed at call %d: %s",
-						run.spec.name ? run.spec.name : "", run.error_iteration, msg.data),
+				(errmsg("bench_commit run %s failed%s: %s",
+						run.spec.name ? run.spec.name : "",
+						run.error_iteration > 0 ? psprintf(" at call %d", run.error_iteration) : "",
+						msg),
 				 errdetail("The run is stored in tas_bench.runs with status failed.")));
 	}
 	else
 	{
 		tb_run_restore_search_path(&run);
-		tb_run_finish(&run, "ok", NULL, false);
 		tb_run_release(&run);
 	}
 	SPI_finish();
@@ -1022,6 +1233,73 @@ tas_bench_bench_commit(PG_FUNCTION_ARGS)
 	tupdesc = BlessTupleDesc(tupdesc);
 	outval[0] = Int64GetDatum(run.run_id);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, outval, outnull)));
+}
+
+/*
+ * Runs whose backend is gone (pg_terminate_backend, a crash) stay 'running':
+ * mark them 'abandoned', with n and the summary over the samples they
+ * committed.  A run is abandoned when no backend with its pid and start
+ * time is in pg_stat_activity; when the start time is hidden (a backend of
+ * another role, without pg_read_all_stats), the pid alone keeps it alive.
+ * Rows another session is reaping are skipped, so this never waits.
+ * Bookkeeping: written as the extension owner; returns the number marked.
+ */
+int64
+tb_reap_abandoned(void)
+{
+	tb_bookkeeping bk;
+	int			rc;
+
+	tb_bookkeeping_begin(&bk);
+	rc = SPI_execute(
+					 "WITH dead AS ("
+					 "  SELECT r.run_id, r.backend_pid FROM " TB_SCHEMA ".runs r "
+					 "   WHERE r.status = 'running' AND r.backend_pid IS NOT NULL "
+					 "     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a "
+					 "                      WHERE a.pid OPERATOR(pg_catalog.=) r.backend_pid "
+					 "                        AND (a.backend_start IS NULL "
+					 "                             OR a.backend_start OPERATOR(pg_catalog.=) r.backend_start)) "
+					 "   FOR UPDATE OF r SKIP LOCKED), "
+					 "st AS ("
+					 "  SELECT s.run_id, pg_catalog.count(*)::int AS n, pg_catalog.min(s.ns) AS min_ns, "
+					 "         pg_catalog.max(s.ns) AS max_ns, pg_catalog.sum(s.ns)::bigint AS total_ns, "
+					 "         pg_catalog.avg(s.ns)::float8 AS mean_ns, pg_catalog.stddev_samp(s.ns)::float8 AS sd, "
+					 "         pg_catalog.avg(s.rows)::float8 AS rows_per_call, "
+					 "         pg_catalog.percentile_disc(ARRAY[0.5, 0.9, 0.95, 0.99]::float8[]) "
+					 "           WITHIN GROUP (ORDER BY s.ns) AS p "
+					 "    FROM " TB_SCHEMA ".samples s JOIN dead USING (run_id) GROUP BY s.run_id) "
+					 "UPDATE " TB_SCHEMA ".runs r SET status = 'abandoned', finished_at = pg_catalog.clock_timestamp(), "
+					 "  error = pg_catalog.format('its backend (pid %s) ended before the run finished', dead.backend_pid), "
+					 "  n = COALESCE(st.n, 0), min_ns = st.min_ns, max_ns = st.max_ns, "
+					 "  p50_ns = st.p[1], p90_ns = st.p[2], p95_ns = st.p[3], p99_ns = st.p[4], "
+					 "  mean_ns = st.mean_ns, stddev_ns = st.sd, total_ns = st.total_ns, "
+					 "  rows_per_call = st.rows_per_call, "
+					 "  p95_p50 = CASE WHEN st.p[1] OPERATOR(pg_catalog.>) 0 "
+					 "                 THEN st.p[3]::float8 OPERATOR(pg_catalog./) st.p[1] END "
+					 "  FROM dead LEFT JOIN st USING (run_id) "
+					 " WHERE r.run_id OPERATOR(pg_catalog.=) dead.run_id",
+					 false, 0);
+	tb_bookkeeping_end(&bk);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "could not update tas_bench.runs: %s", SPI_result_code_string(rc));
+	return (int64) SPI_processed;
+}
+
+/*
+ * tas_bench.reap_abandoned() RETURNS bigint
+ *		Mark runs whose backend is gone as abandoned (tb_reap_abandoned).
+ */
+PG_FUNCTION_INFO_V1(tas_bench_reap_abandoned);
+Datum
+tas_bench_reap_abandoned(PG_FUNCTION_ARGS)
+{
+	int64		n;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	n = tb_reap_abandoned();
+	SPI_finish();
+	PG_RETURN_INT64(n);
 }
 
 /*

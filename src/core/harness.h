@@ -100,6 +100,7 @@ extern HeapTupleHeader tb_run_finish(tb_run *run, const char *status,
 									 const char *error, bool want_tuple);
 extern void tb_run_release(tb_run *run);
 extern void tb_run_restore_search_path(tb_run *run);
+extern int64 tb_reap_abandoned(void);
 
 extern int64 tb_run_id(const tb_run *run);
 extern void tb_call_errcontext(const char *who, const tb_call_context *cc);

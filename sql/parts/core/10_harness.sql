@@ -12,7 +12,7 @@ CREATE TABLE @extschema@.runs (
     mode                     text NOT NULL
                              CHECK (mode IN ('shared', 'rollback', 'commit', 'ab')),
     status                   text NOT NULL DEFAULT 'running'
-                             CHECK (status IN ('running', 'ok', 'failed')),
+                             CHECK (status IN ('running', 'ok', 'failed', 'cancelled', 'abandoned')),
     error                    text,
     error_iteration          integer,
     error_param_row          integer,
@@ -55,7 +55,9 @@ CREATE TABLE @extschema@.runs (
     temp_written_per_call    float8,
     wal_records_per_call     float8,
     wal_fpi_per_call         float8,
-    wal_bytes_per_call       float8
+    wal_bytes_per_call       float8,
+    backend_pid              integer,
+    backend_start            timestamptz
 );
 
 CREATE INDEX runs_label_idx ON @extschema@.runs (label, suite, case_name);
@@ -65,7 +67,11 @@ COMMENT ON TABLE @extschema@.runs IS
 COMMENT ON COLUMN @extschema@.runs.mode IS
   'shared: all calls in the caller''s transaction; rollback: each call in a subtransaction rolled back after it; commit: bench_commit, a commit after every call; ab: one side of bench_ab';
 COMMENT ON COLUMN @extschema@.runs.status IS
-  'running while a bench_commit run is in flight, ok, or failed (error, error_iteration and error_param_row say where)';
+  'running while a bench_commit run is in flight; ok; failed (error, error_iteration and error_param_row say where); cancelled (query_canceled: pg_cancel_backend, statement_timeout); abandoned (its backend ended while it was running, see tas_bench.reap_abandoned()).  A failed, cancelled or abandoned run keeps the samples it stored, and its summary is over exactly those';
+COMMENT ON COLUMN @extschema@.runs.backend_pid IS
+  'pid of the backend that made the run (pg_stat_activity.pid); with backend_start, how reap_abandoned() tells a live run from an abandoned one';
+COMMENT ON COLUMN @extschema@.runs.backend_start IS
+  'start time of that backend (pg_stat_activity.backend_start), so a reused pid is not taken for it';
 COMMENT ON COLUMN @extschema@.runs.n IS 'number of timed calls stored in tas_bench.samples';
 COMMENT ON COLUMN @extschema@.runs.p50_ns IS
   'median by the nearest-rank definition (equals percentile_disc(0.5) over the samples); p90/p95/p99 likewise';
@@ -96,7 +102,7 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.runs', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.runs_run_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.samples', '');
 
-CREATE FUNCTION @extschema@.environment()
+CREATE FUNCTION @extschema@.environment(target_schema name DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -104,9 +110,10 @@ AS $$
 DECLARE
     ds jsonb;
 BEGIN
-    IF to_regclass('@extschema@.datasets') IS NOT NULL THEN
-        EXECUTE 'SELECT to_jsonb(d) FROM @extschema@.datasets d ORDER BY dataset_id DESC LIMIT 1'
-           INTO ds;
+    IF target_schema IS NOT NULL AND to_regclass('@extschema@.datasets') IS NOT NULL THEN
+        EXECUTE 'SELECT to_jsonb(d) FROM @extschema@.datasets d WHERE d.target_schema = $1
+                  ORDER BY d.dataset_id DESC LIMIT 1'
+           INTO ds USING target_schema;
     END IF;
     RETURN jsonb_build_object(
         'server_version', current_setting('server_version'),
@@ -121,13 +128,14 @@ BEGIN
                                      'max_parallel_workers_per_gather', 'effective_io_concurrency',
                                      'plan_cache_mode', 'track_io_timing', 'fsync',
                                      'wal_level', 'huge_pages', 'TimeZone', 'search_path')),
+        'target_schema', target_schema,
         'dataset_id', ds -> 'dataset_id',
         'dataset_tasks', ds -> 'tasks');
 END
 $$;
 
-COMMENT ON FUNCTION @extschema@.environment() IS
-  'Snapshot stored in tas_bench.runs.env: versions, the settings that move results, the latest generated dataset';
+COMMENT ON FUNCTION @extschema@.environment(name) IS
+  'Snapshot stored in tas_bench.runs.env: versions, the settings that move results, and the dataset: the newest tas_bench.datasets row generated into target_schema, which the harness passes as the first existing schema on the run''s search_path (where the run''s unqualified names resolve first); without target_schema, or when that schema has no generated dataset, dataset_id and dataset_tasks are null (never a guess from another schema)';
 
 -- bench and bench_commit take the same leading arguments (C: read_common_args
 -- in src/core/harness.c); bench_commit has no mode (it commits) and returns
@@ -154,7 +162,15 @@ AS 'MODULE_PATHNAME', 'tas_bench_bench_commit'
 LANGUAGE C;
 
 COMMENT ON PROCEDURE @extschema@.bench_commit(text, text, integer, integer, interval, text, text, bigint, text, text) IS
-  'Like bench() but commits after every call, for functions that change data; the run is stored (status failed, with the failing iteration and parameter row) even when a call fails, then the error is raised again (on_error raise) or reported as a WARNING (on_error record). CALL it outside a transaction block';
+  'Like bench() but commits after every call, for functions that change data; the run is stored even when it is stopped: status failed (with the failing iteration and parameter row; a warm-up failure says so in error) or cancelled (pg_cancel_backend, statement_timeout), with the samples it made and the summary over exactly them; then the error is raised again (on_error raise; always for a cancel) or reported as a WARNING (on_error record). A run whose backend dies stays running until tas_bench.reap_abandoned() marks it abandoned. CALL it outside a transaction block';
+
+CREATE FUNCTION @extschema@.reap_abandoned()
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'tas_bench_reap_abandoned'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.reap_abandoned() IS
+  'Mark runs still ''running'' whose backend is gone (no pg_stat_activity row with their backend_pid and backend_start: pg_terminate_backend, a crash) as abandoned, with n and the summary (min, max, p50 .. p99, mean, stddev) over the samples they stored; returns how many.  bench, bench_commit and bench_ab call it before every run, so a stranded run is marked the next time anyone benchmarks; rows another session is marking are skipped, never waited for';
 
 CREATE FUNCTION @extschema@.spi_loop_ns(sql text, iterations integer DEFAULT 100000)
 RETURNS float8

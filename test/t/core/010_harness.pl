@@ -96,9 +96,9 @@ $node->safe_psql('postgres', q{
 $h->finish;
 like($$berr, qr/canceling statement due to user request/, 'cancel stops bench_commit');
 is($node->safe_psql('postgres', q{
-	SELECT status = 'failed' AND error LIKE 'canceling statement%' AND n > 0
+	SELECT status = 'cancelled' AND error LIKE 'canceling statement%' AND n > 0
 	  FROM tas_bench.runs WHERE name = 'commit_cancel'}), 't',
-	'cancelled bench_commit run is stored as failed with its samples');
+	'cancelled bench_commit run is stored as cancelled with its samples');
 
 # 5. bounded memory: a million calls of SELECT 1.  The backend's memory
 # (pg_log_backend_memory_contexts, grand total) is read twice during the run;
