@@ -63,6 +63,18 @@ if [ -f "$scratch/regression.diffs" ]; then
 fi
 [ -f "$scratch/output_iso/regression.diffs" ] && cat "$scratch/output_iso/regression.diffs"
 
+# 2b. the example suite a user copies (examples/regress, its own PGXS Makefile), on a temp instance
+tb_say "example suite (examples/regress)"
+ex_out=$(mk -C examples/regress installcheck EXTRA_REGRESS_OPTS="--temp-instance=$scratch/examples/regress/tmp_check" 2>&1)
+printf '%s\n' "$ex_out" | grep -E '^(test |     |ok |not ok )|tests (passed|failed)|FAILED' || true
+ok=$(printf '%s\n' "$ex_out" | grep -cE '^(test |     )?[ ]*[A-Za-z0-9_/-]+ +\.\.\. ok|^ok [0-9]+ +[-+] ')
+bad=$(printf '%s\n' "$ex_out" | grep -cE '\.\.\. (FAILED|failed)|^not ok [0-9]+ ')
+passed=$((passed + ok)); failed=$((failed + bad))
+if ! printf '%s\n' "$ex_out" | grep -qE 'All [0-9]+ tests passed|tests passed'; then
+  [ "$bad" -eq 0 ] && { failed=$((failed + 1)); printf '%s\n' "$ex_out" | tail -20; }
+fi
+[ -f "$scratch/examples/regress/regression.diffs" ] && cat "$scratch/examples/regress/regression.diffs"
+
 # 3. TAP (PostgreSQL::Test::Cluster); each assertion counts
 if ls "$TB_ROOT"/test/t/*/*.pl >/dev/null 2>&1; then
   tb_say "TAP tests"
