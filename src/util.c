@@ -19,6 +19,7 @@
 #include "access/table.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_extension.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
@@ -51,6 +52,24 @@ tb_progress_start(tb_progress *p, const char *what)
 	p->last_publish = p->started;
 }
 
+/*
+ * "tas_bench <what><suffix>" in a NAMEDATALEN buffer: what is clipped to
+ * whole characters (pg_mbcliplen), never cut inside a multibyte one, so the
+ * suffix (the counts) always shows.
+ */
+static void
+format_appname(char *buf, const char *what, const char *suffix)
+{
+	int			room = NAMEDATALEN - 1 - (int) strlen("tas_bench ") - (int) strlen(suffix);
+	int			len = (int) strlen(what);
+
+	if (room < 0)
+		room = 0;
+	if (len > room)
+		len = pg_mbcliplen(what, len, room);
+	snprintf(buf, NAMEDATALEN, "tas_bench %.*s%s", len, what, suffix);
+}
+
 void
 tb_progress_tick(tb_progress *p, int64 done, int64 total)
 {
@@ -58,6 +77,7 @@ tb_progress_tick(tb_progress *p, int64 done, int64 total)
 	instr_time	since;
 	double		elapsed;
 	char		buf[NAMEDATALEN];
+	char		suffix[NAMEDATALEN];
 
 	INSTR_TIME_SET_CURRENT(now);
 	elapsed = INSTR_TIME_GET_DOUBLE(now) - INSTR_TIME_GET_DOUBLE(p->started);
@@ -68,10 +88,10 @@ tb_progress_tick(tb_progress *p, int64 done, int64 total)
 	{
 		p->last_publish = now;
 		if (total > 0)
-			snprintf(buf, sizeof(buf), "tas_bench %s " INT64_FORMAT "/" INT64_FORMAT,
-					 p->what, done, total);
+			snprintf(suffix, sizeof(suffix), " " INT64_FORMAT "/" INT64_FORMAT, done, total);
 		else
-			snprintf(buf, sizeof(buf), "tas_bench %s " INT64_FORMAT, p->what, done);
+			snprintf(suffix, sizeof(suffix), " " INT64_FORMAT, done);
+		format_appname(buf, p->what, suffix);
 		pgstat_report_appname(buf);
 	}
 

@@ -246,6 +246,41 @@ tb_interval_ns(Interval *iv)
 	return (int64) (us * 1000.0);
 }
 
+/*
+ * A prepared argument must be exactly one statement, and not transaction
+ * control: comment-only text prepares to no statement at all, 'SELECT 1;
+ * SELECT 2' to two (of which only the last would be timed or returned), and
+ * COMMIT, ROLLBACK, BEGIN or SAVEPOINT would fail inside SPI with an internal
+ * error.  argname names the argument in the error.
+ */
+static void
+check_one_statement(SPIPlanPtr plan, const char *argname, const char *text)
+{
+	List	   *sources = SPI_plan_get_plan_sources(plan);
+	CachedPlanSource *ps;
+
+	if (list_length(sources) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument %s contains no SQL statement", argname),
+				 errdetail("It is empty or only comments: \"%s\".", text),
+				 errhint("Pass exactly one SQL statement.")));
+	if (list_length(sources) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument %s must be one SQL statement, not %d",
+						argname, list_length(sources)),
+				 errhint("Time each statement in a run of its own, or wrap them in a function.")));
+	ps = (CachedPlanSource *) linitial(sources);
+	if (ps->raw_parse_tree != NULL && IsA(ps->raw_parse_tree->stmt, TransactionStmt))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument %s must not be a transaction control statement (%s)",
+						argname, GetCommandTagName(ps->commandTag)),
+				 errdetail("tas_bench runs the statement inside its own transaction handling; BEGIN, COMMIT, ROLLBACK and SAVEPOINT cannot be timed."),
+				 errhint("Use CALL tas_bench.bench_commit(...) to commit after every call, or mode => 'rollback' to roll back every call.")));
+}
+
 /* copy the values of one params row (the current context is the target) */
 static void
 copy_param_row(tb_params *p, int r, HeapTuple tup, TupleDesc tupdesc)
@@ -271,6 +306,7 @@ tb_params_load(tb_params *p, const char *query, MemoryContext cxt)
 {
 	call_context cc = {"running argument params", 0, 0};
 	ErrorContextCallback errcb;
+	SPIPlanPtr	plan;
 	int			rc;
 	TupleDesc	tupdesc;
 	MemoryContext old;
@@ -283,7 +319,15 @@ tb_params_load(tb_params *p, const char *query, MemoryContext cxt)
 	errcb.arg = &cc;
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
-	rc = SPI_execute(query, true, 0);
+	plan = SPI_prepare(query, 0, NULL);
+	if (plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument params could not be prepared: %s",
+						SPI_result_code_string(SPI_result))));
+	check_one_statement(plan, "params", query);
+	rc = SPI_execute_plan(plan, NULL, NULL, true, 0);
+	SPI_freeplan(plan);
 	error_context_stack = errcb.previous;
 
 	if (rc != SPI_OK_SELECT || SPI_tuptable == NULL)
@@ -338,12 +382,13 @@ prepare_statement(tb_run *run)
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
 	plan = SPI_prepare(run->spec.sql, run->params.nargs, run->params.argtypes);
-	error_context_stack = errcb.previous;
 	if (plan == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("argument sql could not be prepared: %s",
 						SPI_result_code_string(SPI_result))));
+	check_one_statement(plan, "sql", run->spec.sql);
+	error_context_stack = errcb.previous;
 
 	used = plan_max_param(plan);
 	if (run->spec.params != NULL && used != run->params.nargs)
@@ -588,27 +633,13 @@ commit_step(tb_run *run)
 	run->committed = run->flushed;
 }
 
-/*
- * Warm-up and timed loop.  In commit mode, commit after every call and flush
- * samples every SAMPLE_FLUSH calls.
- */
-void
-tb_run_loop(tb_run *run)
+/* the warm-up and timed calls of tb_run_loop */
+static void
+run_calls(tb_run *run, tb_progress *progress)
 {
-	ErrorContextCallback errcb;
-	tb_progress progress;
 	instr_time	start;
 	instr_time	now;
-	char		what[NAMEDATALEN];
 	int			i;
-
-	snprintf(what, sizeof(what), "bench %s", run->spec.name ? run->spec.name : "");
-	tb_progress_start(&progress, what);
-
-	errcb.callback = harness_error_callback;
-	errcb.arg = &run->cc;
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
 
 	for (i = 1; i <= run->spec.warmup; i++)
 	{
@@ -629,7 +660,7 @@ tb_run_loop(tb_run *run)
 				flush_samples(run);
 			commit_step(run);
 		}
-		tb_progress_tick(&progress, i, run->spec.iterations);
+		tb_progress_tick(progress, i, run->spec.iterations);
 		if (run->spec.max_time_set)
 		{
 			INSTR_TIME_SET_CURRENT(now);
@@ -641,8 +672,39 @@ tb_run_loop(tb_run *run)
 			}
 		}
 	}
-	error_context_stack = errcb.previous;
-	tb_progress_finish(&progress);
+}
+
+/*
+ * Warm-up and timed loop.  In commit mode, commit after every call and flush
+ * samples every SAMPLE_FLUSH calls.
+ */
+void
+tb_run_loop(tb_run *run)
+{
+	ErrorContextCallback errcb;
+	tb_progress progress;
+	char	   *what;
+
+	/* util.c clips it to whole characters where space is short */
+	what = psprintf("bench %s", run->spec.name ? run->spec.name : "");
+	tb_progress_start(&progress, what);
+
+	errcb.callback = harness_error_callback;
+	errcb.arg = &run->cc;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+
+	PG_TRY();
+	{
+		run_calls(run, &progress);
+	}
+	PG_FINALLY();
+	{
+		/* application_name back, also when a call fails or is cancelled */
+		error_context_stack = errcb.previous;
+		tb_progress_finish(&progress);
+	}
+	PG_END_TRY();
 }
 
 /*
@@ -953,8 +1015,12 @@ read_common_args(FunctionCallInfo fcinfo, tb_spec *spec)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("argument params must be a query or NULL, not an empty string")));
-	spec->iterations = PG_ARGISNULL(2) ? 100 : PG_GETARG_INT32(2);
-	spec->warmup = PG_ARGISNULL(3) ? 10 : PG_GETARG_INT32(3);
+	tb_require_arg(fcinfo, 2, "iterations",
+				   "Pass the number of timed calls, between 1 and tas_bench.max_iterations (omit it for 100).");
+	tb_require_arg(fcinfo, 3, "warmup",
+				   "Pass the number of untimed calls before them, 0 or more (omit it for 10).");
+	spec->iterations = PG_GETARG_INT32(2);
+	spec->warmup = PG_GETARG_INT32(3);
 	if (!PG_ARGISNULL(4))
 	{
 		spec->max_time = PG_GETARG_INTERVAL_P(4);
@@ -986,7 +1052,8 @@ tas_bench_bench(PG_FUNCTION_ARGS)
 
 	memset(&run, 0, sizeof(run));
 	read_common_args(fcinfo, &run.spec);
-	run.spec.mode = tb_parse_mode(PG_ARGISNULL(7) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(7)));
+	tb_require_arg(fcinfo, 7, "mode", "Pass 'shared' or 'rollback' (omit it for 'shared').");
+	run.spec.mode = tb_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(7)));
 	run.spec.search_path = opt_text_arg(fcinfo, 8);
 	tb_check_spec(&run.spec);
 
@@ -1063,8 +1130,17 @@ try_finish_commit_run(tb_run *run, const char *status, const char *error)
 	}
 	PG_CATCH();
 	{
+		ErrorData  *e;
+
+		MemoryContextSwitchTo(cxt);
+		e = CopyErrorData();
 		FlushErrorState();
 		abort_to_clean_state(cxt);
+		ereport(WARNING,
+				(errmsg("bench_commit run " INT64_FORMAT ": storing its end failed: %s",
+						run->run_id, e->message),
+				 errdetail("Its %d committed samples stay; %d not yet stored are dropped if storing fails again.",
+						   run->committed, run->n - run->committed)));
 		run->flushed = run->committed;
 		ok = false;
 	}
@@ -1311,28 +1387,46 @@ PG_FUNCTION_INFO_V1(tas_bench_spi_loop_ns);
 Datum
 tas_bench_spi_loop_ns(PG_FUNCTION_ARGS)
 {
-	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	int32		iterations = PG_GETARG_INT32(1);
+	char	   *sql;
+	int32		iterations;
 	SPIPlanPtr	plan;
 	instr_time	t0;
 	instr_time	t1;
 	int32		i;
 
-	if (iterations < 1)
+	tb_require_arg(fcinfo, 0, "sql", "Pass the statement to loop over, e.g. 'SELECT 1'.");
+	tb_require_arg(fcinfo, 1, "iterations",
+				   "Pass the number of calls, between 1 and tas_bench.max_iterations (omit it for 100000).");
+	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	iterations = PG_GETARG_INT32(1);
+	if (iterations < 1 || iterations > tb_max_iterations)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("argument iterations must be at least 1, not %d", iterations)));
+				 errmsg("argument iterations must be between 1 and %d, not %d",
+						tb_max_iterations, iterations),
+				 errhint("The upper limit is the setting tas_bench.max_iterations.")));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	plan = SPI_prepare(sql, 0, NULL);
-	if (plan == NULL || SPI_keepplan(plan) != 0)
-		elog(ERROR, "could not prepare: %s", SPI_result_code_string(SPI_result));
+	if (plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument sql could not be prepared: %s",
+						SPI_result_code_string(SPI_result))));
+	check_one_statement(plan, "sql", sql);
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
 	INSTR_TIME_SET_CURRENT(t0);
 	for (i = 0; i < iterations; i++)
 	{
+		int			rc;
+
 		CHECK_FOR_INTERRUPTS();
-		if (SPI_execute_plan(plan, NULL, NULL, false, 0) < 0)
-			elog(ERROR, "statement failed");
+		rc = SPI_execute_plan(plan, NULL, NULL, false, 0);
+		if (rc < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("argument sql could not be run: %s", SPI_result_code_string(rc))));
 		SPI_freetuptable(SPI_tuptable);
 	}
 	INSTR_TIME_SET_CURRENT(t1);

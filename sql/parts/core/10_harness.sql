@@ -89,7 +89,7 @@ COMMENT ON COLUMN @extschema@.runs.shared_hit_per_call IS
 CREATE TABLE @extschema@.samples (
     run_id     bigint NOT NULL REFERENCES @extschema@.runs ON DELETE CASCADE,
     seq        integer NOT NULL,
-    ns         bigint NOT NULL,
+    ns         bigint NOT NULL CHECK (ns >= 0),
     param_row  integer,
     rows       bigint NOT NULL,
     PRIMARY KEY (run_id, seq)
@@ -175,10 +175,10 @@ COMMENT ON FUNCTION @extschema@.reap_abandoned() IS
 CREATE FUNCTION @extschema@.spi_loop_ns(sql text, iterations integer DEFAULT 100000)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'tas_bench_spi_loop_ns'
-LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION @extschema@.spi_loop_ns(text, integer) IS
-  'Reference for bench/harness_floor: mean ns per call of a bare saved-plan SPI loop (no per-call timing, nothing stored)';
+  'Reference for bench/harness_floor: mean ns per call of a bare saved-plan SPI loop (no per-call timing, nothing stored); sql is one statement without parameters, iterations between 1 and tas_bench.max_iterations';
 
 CREATE VIEW @extschema@.run_summary AS
 SELECT run_id, label, suite, coalesce(case_name, name) AS name, mode, status, n,
