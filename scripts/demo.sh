@@ -91,4 +91,27 @@ SELECT name, n, p50_ms, p95_ms, p99_ms, p95_p50, rows, hit FROM tas_bench.run_su
  WHERE label = 'demo' ORDER BY run_id;
 SQL
 fi
+
+# the HTML report of the run (doc/report.md), kept after the cluster is gone;
+# with Chromium here, its render time is measured (best of 3, beside an empty page)
+if has_function report_html; then
+  report=${TB_DEMO_REPORT:-${TMPDIR:-/tmp}/tas_bench_demo_report.html}
+  report_psql=psql; tb_is_root && report_psql="runuser -u postgres -- psql"
+  if TB_REPORT_PSQL=$report_psql bash "$TB_ROOT/scripts/report.sh" demo >"$report" 2>/dev/null; then
+    tb_say "report: $report ($(wc -c <"$report") bytes; open it in a browser)"
+    if command -v chromium >/dev/null 2>&1; then
+      probe='<script>document.body.getBoundingClientRect();document.title="layout_ms="+performance.now().toFixed(0)</script>'
+      sed "s#</body></html>#$probe</body></html>#" "$report" >"$dir/probe.html"
+      printf '<!DOCTYPE html><html><body><p>empty</p></body></html>' | sed "s#</body></html>#$probe</body></html>#" >"$dir/empty.html"
+      chmod a+r "$dir"/*.html
+      best() { for _ in 1 2 3; do chromium --headless --no-sandbox --disable-gpu --window-size=1280,1000 --dump-dom \
+                 "file://$1" 2>/dev/null | sed -n 's/.*<title>layout_ms=\([0-9]*\)<.*/\1/p'; done | sort -n | head -1; }
+      tb_say "Chromium, navigation to laid out: report $(best "$dir/probe.html") ms, empty page $(best "$dir/empty.html") ms (best of 3)"
+    fi
+  else
+    tb_say "report_html failed (scripts/report.sh demo)"
+  fi
+else
+  tb_say "not there yet: the HTML report (tas_bench.report_html)"
+fi
 tb_say "done; stopping the cluster and removing $dir"
