@@ -25,7 +25,8 @@ tb_need_packages() {
   else
     pkgs="make gcc"
   fi
-  [ -n "$want_tap" ] && pkgs="$pkgs libipc-run-perl"
+  # TAP: IPC::Run; the report's browser test (090_report_browser) needs Debian's chromium
+  [ -n "$want_tap" ] && pkgs="$pkgs libipc-run-perl chromium"
   if tb_is_root && command -v apt-get >/dev/null 2>&1; then
     for p in $pkgs; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
