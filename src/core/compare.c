@@ -458,9 +458,16 @@ compare_pair(cmp_state *st, const cmp_case *c)
 		a.p50_ns = tb_stats_quantile((int64_t *) a.ns, a.n, 0.5);
 		b.p50_ns = tb_stats_quantile((int64_t *) b.ns, b.n, 0.5);
 		a.p50_null = b.p50_null = false;
-		if (tb_stats_bootstrap_median_ratio_ci((int64_t *) a.ns, a.n, (int64_t *) b.ns, b.n,
-											   1.0 - st->alpha, COMPARE_RESAMPLES,
-											   samples_seed(&a, &b), work, &ci) != TB_STATS_OK)
+		/*
+		 * The same samples on both sides (a run and its export imported
+		 * elsewhere, a copy): no difference at all, so the interval is the
+		 * point 1, not the spread two independent draws would have.
+		 */
+		if (a.n == b.n && memcmp(a.ns, b.ns, sizeof(int64) * a.n) == 0)
+			ci.estimate = ci.low = ci.high = 1.0;
+		else if (tb_stats_bootstrap_median_ratio_ci((int64_t *) a.ns, a.n, (int64_t *) b.ns, b.n,
+													1.0 - st->alpha, COMPARE_RESAMPLES,
+													samples_seed(&a, &b), work, &ci) != TB_STATS_OK)
 			elog(ERROR, "bootstrap of the ratio failed");
 		if (tb_stats_mann_whitney((int64_t *) a.ns, a.n, (int64_t *) b.ns, b.n,
 								  TB_STATS_MW_AUTO, &mw) != TB_STATS_OK)

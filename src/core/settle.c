@@ -24,6 +24,8 @@
  *
  * Rows the caller's own transaction wrote are not yet visible to anyone:
  * VACUUM cannot settle them (run it after the COMMIT); run_suite does so.
+ * Nor can it mark rows all-visible while a transaction older than them is
+ * open: settle waits for those to end first (with a NOTICE).
  *
  * IDENTIFICATION
  *	  src/core/settle.c
@@ -46,10 +48,14 @@
 #include "postmaster/bgworker.h"
 #include "storage/dsm.h"
 #include "storage/ipc.h"
+#include "storage/lock.h"
+#include "storage/proc.h"
+#include "storage/procarray.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 
 #include "util.h"
 
@@ -236,6 +242,36 @@ wait_worker(BackgroundWorkerHandle *handle)
 	PG_END_TRY();
 }
 
+/*
+ * VACUUM can mark a page all-visible only when no snapshot older than its
+ * rows remains: a transaction that began before the data was committed (an
+ * autovacuum ANALYZE, a long report) would leave the visibility map empty.
+ * Wait for every such transaction in this database to end first, as CREATE
+ * INDEX CONCURRENTLY waits for older snapshots; a cancel ends the wait.
+ */
+static void
+wait_for_older_snapshots(void)
+{
+	Snapshot	snap = GetActiveSnapshot();
+	VirtualTransactionId *old;
+	int			n;
+
+	if (snap == NULL)
+		return;
+	old = GetCurrentVirtualXIDs(snap->xmin, true, false, PROC_IN_VACUUM, &n);
+	if (n > 0)
+		ereport(NOTICE,
+				(errmsg("settle: waiting for %d transaction%s older than this one to end",
+						n, n == 1 ? "" : "s"),
+				 errdetail("VACUUM cannot mark rows all-visible while an older snapshot may still need them.")));
+	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (VirtualTransactionIdIsValid(old[i]))
+			(void) VirtualXactLock(old[i], true);
+	}
+}
+
 /* VACUUM (ANALYZE) the allowed tables in a worker; raises its error */
 static void
 run_worker(const char *schema, List *tables)
@@ -257,7 +293,10 @@ run_worker(const char *schema, List *tables)
 			strlcpy(sh->tables[sh->ntables++], t->name, NAMEDATALEN);
 	}
 	if (sh->ntables > 0)
+	{
+		wait_for_older_snapshots();
 		wait_worker(start_worker(seg));
+	}
 	if (sh->failed)
 		ereport(ERROR,
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),

@@ -79,8 +79,8 @@ SELECT * FROM tas_bench.compare_runs(980001, 980011, noise => 2);
 SELECT * FROM tas_bench.compare_runs(980001, 980011, alpha => NULL);
 SELECT * FROM tas_bench.compare_runs(980001, 980011, alpha => 0.00019);
 
--- two distinct runs with identical samples: ratio 1 and p = 1; unchanged
--- when the CI is narrower than the noise threshold, inconclusive when not
+-- two distinct runs with identical samples (a run and its imported copy):
+-- ratio 1, CI [1, 1], p = 1: unchanged however wide their spread
 SELECT case_name, verdict, ratio, round(ratio_ci_low::numeric, 4) AS ci_low,
        round(ratio_ci_high::numeric, 4) AS ci_high, p_value
   FROM tas_bench.compare('hc_base', 'hc_cand');
