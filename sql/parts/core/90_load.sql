@@ -162,3 +162,105 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION @extschema@.load(text, text, integer, interval, float8, interval, text, text, text, text, jsonb) IS
   'Run sql from clients background workers (connected as the calling role, search_path the given one or the caller''s) for warmup, then duration: closed loop, or with rate (calls/s in total) an open loop with Poisson arrivals, latency from the scheduled start and schedule lag; one transaction per call (mode commit or rollback), arguments from the params query in a seeded order per client; errors counted by SQLSTATE. options (a JSON object): report_interval (default 1 s), seed (default 1), raw_log (test mode: keep the first n latencies per client in load_samples), workload and ramp_step (set by run_ramp). Stores and returns the run (load_runs, load_intervals, load_errors, load_clients). A cancel stops every client within 1 s and stores the run as cancelled. Needs clients + 1 free max_worker_processes slots; the clients see only committed data';
+
+-- Ramp-up to the saturation point: one load per step, committed after each.
+CREATE PROCEDURE @extschema@.run_ramp(
+    sql_or_workload text, clients integer[] DEFAULT '{1,2,4,8,16}', step interval DEFAULT '10 s',
+    label text DEFAULT NULL, params text DEFAULT NULL, warmup interval DEFAULT '1 s',
+    search_path text DEFAULT NULL, mode text DEFAULT 'commit', options jsonb DEFAULT NULL)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    lbl text := coalesce(label, 'ramp ' || pg_catalog.to_char(pg_catalog.clock_timestamp(), 'YYYY-MM-DD HH24:MI:SS'));
+    c integer;
+    prev integer := 0;
+    i integer := 0;
+    r @extschema@.load_runs;
+BEGIN
+    -- a procedure that commits cannot carry a SET clause: pin the path here
+    -- and again after every COMMIT (doc/security.md)
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    IF sql_or_workload IS NULL THEN
+        RAISE EXCEPTION 'argument sql_or_workload must not be NULL'
+              USING ERRCODE = 'null_value_not_allowed',
+                    HINT = 'Pass the statement to load, e.g. ''SELECT 1''.';
+    END IF;
+    IF clients IS NULL OR pg_catalog.cardinality(clients) < 2 THEN
+        RAISE EXCEPTION 'argument clients must list at least 2 client counts'
+              USING ERRCODE = 'invalid_parameter_value',
+                    HINT = 'Pass increasing client counts, e.g. ''{1,2,4,8}''.';
+    END IF;
+    FOREACH c IN ARRAY clients LOOP
+        IF c IS NULL OR c <= prev OR c > 256 THEN
+            RAISE EXCEPTION 'argument clients must be increasing client counts between 1 and 256, not %', clients
+                  USING ERRCODE = 'invalid_parameter_value',
+                        HINT = 'Pass increasing client counts, e.g. ''{1,2,4,8}''.';
+        END IF;
+        prev := c;
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM @extschema@.load_runs lr WHERE lr.label = lbl AND lr.ramp_step IS NOT NULL) THEN
+        RAISE EXCEPTION 'label "%" already holds a ramp', lbl
+              USING ERRCODE = 'unique_violation',
+                    HINT = 'Pass a new label; saturation_report(label) reads one ramp per label.';
+    END IF;
+    FOREACH c IN ARRAY clients LOOP
+        i := i + 1;
+        r := @extschema@.load(sql_or_workload, params, c, step, NULL, warmup, mode,
+                              'ramp ' || lbl || ' step ' || i, lbl, search_path,
+                              coalesce(options, '{}') OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('ramp_step', i));
+        RAISE NOTICE 'ramp %: step % of %, % clients: % calls/s, p95 % ms, % errors', lbl, i,
+              pg_catalog.cardinality(clients), c, pg_catalog.round(r.tps::numeric, 1),
+              pg_catalog.round(r.p95_ns / 1e6, 3), r.errors;
+        COMMIT;
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    END LOOP;
+END
+$$;
+
+COMMENT ON PROCEDURE @extschema@.run_ramp(text, integer[], interval, text, text, interval, text, text, jsonb) IS
+  'Ramp-up: tas_bench.load(sql_or_workload, params, clients => c, duration => step, warmup, mode, search_path, options) for each client count c (increasing), all under one label, committing after each step; then tas_bench.saturation_report(label). Each step needs c + 1 free max_worker_processes slots';
+
+CREATE FUNCTION @extschema@.saturation_report(label text, min_gain float8 DEFAULT 0.10)
+RETURNS TABLE(step integer, clients integer, tps float8, p50_ms float8, p95_ms float8, p99_ms float8,
+              errors bigint, tps_gain float8, p95_change float8, saturated boolean,
+              saturation_point boolean, status text, run_id bigint, note text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  WITH s AS (
+      SELECT DISTINCT ON (r.ramp_step) r.ramp_step, r.clients, r.tps, r.p50_ns, r.p95_ns, r.p99_ns,
+             r.errors, r.status, r.run_id
+        FROM @extschema@.load_runs r
+       WHERE r.label = saturation_report.label AND r.ramp_step IS NOT NULL
+       ORDER BY r.ramp_step, r.run_id DESC),
+  g AS (
+      SELECT s.*,
+             lead(s.tps) OVER w / nullif(s.tps, 0) - 1 AS next_gain,
+             lead(s.p95_ns) OVER w::float8 / nullif(s.p95_ns, 0) - 1 AS next_p95,
+             s.tps / nullif(lag(s.tps) OVER w, 0) - 1 AS gain,
+             s.p95_ns::float8 / nullif(lag(s.p95_ns) OVER w, 0) - 1 AS p95_change
+        FROM s WINDOW w AS (ORDER BY s.ramp_step)),
+  p AS (
+      SELECT min(g.ramp_step) AS point
+        FROM g
+       WHERE g.status = 'ok' AND g.next_gain < min_gain AND g.next_p95 > 0)
+  SELECT g.ramp_step, g.clients, round(g.tps::numeric, 1)::float8,
+         round(g.p50_ns / 1e6, 3)::float8, round(g.p95_ns / 1e6, 3)::float8, round(g.p99_ns / 1e6, 3)::float8,
+         g.errors, round(g.gain::numeric, 3)::float8, round(g.p95_change::numeric, 3)::float8,
+         coalesce(g.ramp_step >= p.point, false),
+         coalesce(g.ramp_step = p.point, false),
+         g.status, g.run_id,
+         CASE WHEN g.ramp_step = p.point
+              THEN format('saturation point: the next step adds %s%% throughput (less than %s%%) while p95 rises %s%%',
+                          round((100 * g.next_gain)::numeric, 1), round((100 * min_gain)::numeric, 1),
+                          round((100 * g.next_p95)::numeric, 1))
+              WHEN g.ramp_step > p.point THEN 'beyond the saturation point'
+              WHEN p.point IS NULL AND g.ramp_step = (SELECT max(ramp_step) FROM g)
+              THEN 'no saturation point within the ramp: throughput still grew by at least min_gain at every step, or p95 did not rise'
+         END
+    FROM g CROSS JOIN p
+   ORDER BY g.ramp_step
+$$;
+
+COMMENT ON FUNCTION @extschema@.saturation_report(text, float8) IS
+  'Per step of the ramp stored under label (run_ramp): clients, throughput, p50/p95/p99 (ms), errors, the throughput gain and p95 change against the previous step, and the saturation point: the first step after which the next step raises throughput by less than min_gain (default 10%) while p95 rises; it and the later steps are saturated';

@@ -258,5 +258,41 @@ is(sq(q{SET ROLE tb_other; SELECT count(*) FROM tas_bench.load_intervals i JOIN 
 like($err, qr/permission denied/, 'a role cannot write a load run directly');
 no_workers_left('role');
 
+# 12. ramp-up: one committed load per step, and the saturation report's rule
+my ($rret, $rout, $rerr) = $node->psql('postgres', q{CALL tas_bench.run_ramp('SELECT count(*) FROM generate_series(1, 2000)',
+                                                      '{1,2,4}', '1 s', 'ramp-1', warmup => '0.2 s')});
+is($rret, 0, 'run_ramp completes');
+like($rerr, qr/ramp ramp-1: step 3 of 3, 4 clients: [\d.]+ calls\/s/, 'run_ramp reports each step');
+is(sq(q{SELECT string_agg(ramp_step || ':' || clients || ':' || status, ',' ORDER BY ramp_step)
+          FROM tas_bench.load_runs WHERE label = 'ramp-1'}), '1:1:ok,2:2:ok,3:4:ok', 'one stored run per step');
+my @rep = split /\n/, sq(q{SELECT step, clients, tps, p95_ms, coalesce(tps_gain::text, ''), coalesce(p95_change::text, ''),
+                                  saturated, saturation_point FROM tas_bench.saturation_report('ramp-1')});
+is(scalar(@rep), 3, 'saturation_report: a row per step');
+note("saturation_report('ramp-1'):\n" . join("\n", @rep));
+{
+	my ($points, $seen, $suffix, $rule) = (0, 0, 1, 1);
+	my @r = map { [ split /\|/ ] } @rep;
+	for my $i (0 .. $#r)
+	{
+		my ($sat, $pt) = ($r[$i][6], $r[$i][7]);
+		$points++ if $pt eq 't';
+		$suffix = 0 if $seen && $sat ne 't';
+		$seen = 1 if $sat eq 't';
+		if ($i < $#r)
+		{
+			my $next_slow = $r[ $i + 1 ][4] < 0.10 && $r[ $i + 1 ][5] > 0;
+			# the point is the first step whose next step gains < 10% while p95 rises
+			$rule = 0 if $pt eq 't' && !$next_slow;
+			$rule = 0 if $pt ne 't' && $next_slow && $points == 0;
+		}
+	}
+	ok($points <= 1, "saturation_report: at most one saturation point ($points)");
+	ok($suffix, 'saturation_report: the saturated steps are the point and those after it');
+	ok($rule, 'saturation_report: the point follows the stated rule');
+}
+($rret, $rout, $rerr) = $node->psql('postgres', q{CALL tas_bench.run_ramp('SELECT 1', '{2,1}')});
+like($rerr, qr/argument clients must be increasing client counts between 1 and 256/, 'run_ramp: decreasing clients refused');
+no_workers_left('ramp');
+
 $node->stop;
 done_testing();
