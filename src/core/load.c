@@ -64,6 +64,7 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -93,6 +94,7 @@
 #define LOAD_MSG_LEN 256
 #define LOAD_ERR_LEN 1024
 #define LOAD_RAW_MAX 4000000	/* raw_log: latencies kept in total (32 MB) */
+#define LOAD_PROBE_MAX 2000000	/* probe: rows kept in total (48 MB) */
 #define LOAD_FINE_ERR 0.005
 #define LOAD_COARSE_ERR 0.05
 #define LOAD_HIST_MAX_NS 1e12	/* 1000 s; slower calls land in the last bucket */
@@ -144,6 +146,19 @@ typedef struct load_interval
 	int64		lag_max_ns;
 } load_interval;
 
+/*
+ * The claim probe: one row a call returned (key, claimed), with the call's
+ * transaction (start, end) on the monotonic clock.
+ */
+typedef struct load_probe_row
+{
+	uint64		key;			/* hash of the first column's text */
+	int64		start_ns;
+	int64		end_ns;
+	int32		client;
+	int32		claimed;		/* 1 claimed, 0 lost the race */
+} load_probe_row;
+
 typedef struct load_client
 {
 	volatile int state;
@@ -160,6 +175,9 @@ typedef struct load_client
 	int64		mem_start;
 	int64		mem_end;
 	uint64		raw_n;
+	uint64		probe_n;		/* rows in the probe log */
+	uint64		probe_dropped;	/* rows beyond probe_cap */
+	uint64		probe_completed;	/* rows with completed = true */
 	int			nkinds;
 	load_error	err[LOAD_MAX_SQLSTATES];
 	int			setup_sqlstate;
@@ -182,6 +200,7 @@ typedef struct load_shared
 	int			nint;
 	int64		seed;
 	int			raw_cap;		/* per client */
+	int			probe_cap;		/* per client; 0 = no probe */
 	int			ramp_step;		/* 0 = not part of a ramp */
 	TimestampTz started_at;
 	Size		text_off[NTEXT];
@@ -193,6 +212,7 @@ typedef struct load_shared
 	Size		int_off;
 	Size		int_size;
 	Size		raw_off;
+	Size		probe_off;
 	/* run control */
 	volatile int64 start_ns;	/* common start (warm-up begins); 0 = not yet */
 	volatile int stop;
@@ -278,6 +298,12 @@ client_raw(load_shared *sh, load_client *c)
 	return (int64 *) ((char *) c + sh->raw_off);
 }
 
+static load_probe_row *
+client_probe(load_shared *sh, load_client *c)
+{
+	return (load_probe_row *) ((char *) c + sh->probe_off);
+}
+
 static const char *
 text_of(load_shared *sh, int t)
 {
@@ -315,8 +341,54 @@ note_error(load_shared *sh, load_client *me, int sqlstate, const char *message, 
  * One call in a transaction of its own; false (and the error's SQLSTATE and
  * message) when it failed.
  */
+/*
+ * The probe's reading of a call's result: each row (key, claimed boolean,
+ * completed boolean); rows whose claimed is not NULL are hand-outs, logged
+ * with the call's start (the end is set when the call has committed).
+ */
+static void
+probe_rows(load_shared *sh, load_client *me, int idx, int64 start, uint64 *completed)
+{
+	SPITupleTable *tt = SPI_tuptable;
+	load_probe_row *log = client_probe(sh, me);
+
+	if (tt == NULL)
+		return;
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = tt->vals[r];
+		char	   *key = SPI_getvalue(tup, tt->tupdesc, 1);
+		bool		isnull = true;
+		Datum		d = (Datum) 0;
+
+		if (tt->tupdesc->natts >= 3)
+		{
+			d = SPI_getbinval(tup, tt->tupdesc, 3, &isnull);
+			if (!isnull && DatumGetBool(d))
+				(*completed)++;
+		}
+		isnull = true;
+		if (tt->tupdesc->natts >= 2)
+			d = SPI_getbinval(tup, tt->tupdesc, 2, &isnull);
+		if (key == NULL || isnull)
+			continue;
+		if (me->probe_n >= (uint64) sh->probe_cap)
+		{
+			me->probe_dropped++;
+			continue;
+		}
+		log[me->probe_n].key = hash_bytes_extended((const unsigned char *) key, (int) strlen(key), 0);
+		log[me->probe_n].start_ns = start;
+		log[me->probe_n].end_ns = 0;
+		log[me->probe_n].client = idx;
+		log[me->probe_n].claimed = DatumGetBool(d) ? 1 : 0;
+		me->probe_n++;
+	}
+}
+
 static bool
-one_call(load_shared *sh, SPIPlanPtr plan, Datum *vals, char *nulls,
+one_call(load_shared *sh, load_client *me, int idx, bool probe, int64 start, uint64 *completed,
+		 SPIPlanPtr plan, Datum *vals, char *nulls,
 		 MemoryContext errcxt, int *sqlstate, char *message)
 {
 	volatile bool ok = true;
@@ -335,6 +407,8 @@ one_call(load_shared *sh, SPIPlanPtr plan, Datum *vals, char *nulls,
 			ereport(ERROR,
 					(errcode(ERRCODE_INTERNAL_ERROR),
 					 errmsg("the statement could not run: %s", SPI_result_code_string(rc))));
+		if (probe)
+			probe_rows(sh, me, idx, start, completed);
 		PopActiveSnapshot();
 		SPI_finish();
 		if (sh->mode == LOAD_ROLLBACK)
@@ -419,6 +493,9 @@ client_loop(load_shared *sh, load_client *me, int idx, SPIPlanPtr plan,
 		Datum	   *vals;
 		char	   *nulls;
 		int			slot;
+		uint64		probe_first;
+		uint64		probe_dropped;
+		uint64		completed;
 
 		CHECK_FOR_INTERRUPTS();
 		if (sh->stop)
@@ -443,8 +520,30 @@ client_loop(load_shared *sh, load_client *me, int idx, SPIPlanPtr plan,
 		}
 		tb_params_row(p, p->nrows > 0 ? order[k % (uint64) p->nrows] : 0, &vals, &nulls);
 		k++;
-		ok = one_call(sh, plan, vals, nulls, errcxt, &sqlstate, message);
+		probe_first = me->probe_n;
+		probe_dropped = me->probe_dropped;
+		completed = 0;
+		ok = one_call(sh, me, idx, sh->probe_cap > 0 && from >= measure, t0, &completed,
+					  plan, vals, nulls, errcxt, &sqlstate, message);
 		t1 = mono_ns();
+		if (sh->probe_cap > 0)
+		{
+			load_probe_row *log = client_probe(sh, me);
+
+			if (ok)
+			{
+				for (uint64 i = probe_first; i < me->probe_n; i++)
+					log[i].end_ns = t1;
+				if (from >= measure)
+					me->probe_completed += completed;
+			}
+			else
+			{
+				/* the call's transaction rolled back: its hand-outs did not happen */
+				me->probe_n = probe_first;
+				me->probe_dropped = probe_dropped;
+			}
+		}
 		if (t1 - last_stat > INT64CONST(1000000000))
 		{
 			pgstat_report_stat(false);
@@ -643,6 +742,65 @@ exec_args(const char *sql, int n, Oid *types, Datum *vals, bool *isnull, int exp
 			 SPI_result_code_string(rc), sql);
 }
 
+static int
+cmp_probe(const void *a, const void *b)
+{
+	const load_probe_row *x = a;
+	const load_probe_row *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The claim probe over all clients: hand-outs, claims won and lost, and
+ * duplicate claims: pairs of hand-outs of the same key to two different
+ * clients whose transactions overlapped in time.
+ */
+static void
+probe_figures(load_shared *sh, int64 *handed, int64 *claimed, int64 *lost, int64 *dups,
+			  int64 *completed, int64 *dropped)
+{
+	Size		n = 0;
+	load_probe_row *all;
+	Size		k = 0;
+
+	*handed = *claimed = *lost = *dups = *completed = *dropped = 0;
+	for (int c = 0; c < sh->clients; c++)
+	{
+		n += client_at(sh, c)->probe_n;
+		*completed += (int64) client_at(sh, c)->probe_completed;
+		*dropped += (int64) client_at(sh, c)->probe_dropped;
+	}
+	all = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(load_probe_row) * Max(n, 1));
+	for (int c = 0; c < sh->clients; c++)
+	{
+		load_client *cl = client_at(sh, c);
+		load_probe_row *log = client_probe(sh, cl);
+
+		for (uint64 i = 0; i < cl->probe_n; i++)
+			if (log[i].end_ns > 0)
+				all[k++] = log[i];
+	}
+	qsort(all, k, sizeof(load_probe_row), cmp_probe);
+	for (Size i = 0; i < k; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		(*handed)++;
+		if (all[i].claimed)
+			(*claimed)++;
+		else
+			(*lost)++;
+		for (Size j = i + 1; j < k && all[j].key == all[i].key && all[j].start_ns < all[i].end_ns; j++)
+			if (all[j].client != all[i].client)
+				(*dups)++;
+	}
+	pfree(all);
+}
+
 static void
 record_run(load_shared *sh)
 {
@@ -666,12 +824,20 @@ record_run(load_shared *sh)
 	double		elapsed_s;
 	int			nint_used;
 	bool		open = sh->rate > 0;
-	Datum		v[40];
-	bool		n[40];
-	Oid			t[40];
+	Datum		v[48];
+	bool		n[48];
+	Oid			t[48];
 	int			a = 0;
 	int64		run_id;
+	int64		p_handed;
+	int64		p_claimed;
+	int64		p_lost;
+	int64		p_dups;
+	int64		p_completed;
+	int64		p_dropped;
+	bool		probe = sh->probe_cap > 0;
 
+	probe_figures(sh, &p_handed, &p_claimed, &p_lost, &p_dups, &p_completed, &p_dropped);
 	for (int c = 0; c < nc; c++)
 	{
 		load_client *cl = client_at(sh, c);
@@ -746,10 +912,16 @@ record_run(load_shared *sh)
 	ARG(NAMEOID, CStringGetDatum(sh->owner), false);
 	ARG(TEXTOID, text_datum_or_null(sh, T_SUITE, &n[a]), n[a]);
 	ARG(INT4OID, Int32GetDatum(sh->ramp_step), sh->ramp_step == 0);
+	ARG(INT8OID, Int64GetDatum(p_handed), !probe);
+	ARG(INT8OID, Int64GetDatum(p_claimed), !probe);
+	ARG(INT8OID, Int64GetDatum(p_lost), !probe);
+	ARG(INT8OID, Int64GetDatum(p_dups), !probe);
+	ARG(INT8OID, Int64GetDatum(p_completed), !probe);
+	ARG(INT8OID, Int64GetDatum(p_dropped), !probe);
 #undef ARG
 
 	{
-		char		nulls[40];
+		char		nulls[48];
 		bool		isnull;
 		int			rc;
 
@@ -760,10 +932,11 @@ record_run(load_shared *sh)
 			"clients, duration, warmup, rate, report_interval, seed, status, error, started_at, "
 			"finished_at, elapsed_s, env, calls, errors, tps, mean_ns, min_ns, p50_ns, p90_ns, "
 			"p95_ns, p99_ns, p999_ns, max_ns, lag_mean_ns, lag_p99_ns, lag_max_ns, "
-			"mem_start_bytes, mem_end_bytes, raw_logged, owner, workload, ramp_step) "
+			"mem_start_bytes, mem_end_bytes, raw_logged, owner, workload, ramp_step, "
+			"handed, claimed, lost_races, duplicate_claims, completed, probe_dropped) "
 			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
 			"$18::pg_catalog.jsonb, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
-			"$31, $32, $33, $34, $35, $36, $37, $38) RETURNING run_id",
+			"$31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44) RETURNING run_id",
 			a, t, v, nulls, false, 0);
 		if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 			elog(ERROR, "tas_bench load: could not store the run (%s)", SPI_result_code_string(rc));
@@ -1175,10 +1348,12 @@ typedef struct load_options
 	int			raw_log;
 	char	   *workload;
 	int			ramp_step;
+	int			probe;
 } load_options;
 
 #define LOAD_OPTIONS_HINT "Accepted keys: report_interval (an interval, 100 ms to 1 hour; default 1 s), " \
 	"seed (a bigint; default 1), raw_log (latencies kept per client, 0 to 4000000 / clients; default 0), " \
+	"probe (hand-outs kept per client for the claim probe, 0 to 2000000 / clients; default 0), " \
 	"workload (text), ramp_step (an integer)."
 
 /* SPI connected */
@@ -1196,6 +1371,7 @@ parse_options(Jsonb *opts, int clients, load_options *o)
 	o->raw_log = 0;
 	o->workload = NULL;
 	o->ramp_step = 0;
+	o->probe = 0;
 	if (opts == NULL)
 		return;
 	vals[0] = JsonbPGetDatum(opts);
@@ -1244,6 +1420,16 @@ parse_options(Jsonb *opts, int clients, load_options *o)
 						 errmsg("option raw_log must be between 0 and %d with %d clients, not %d",
 								LOAD_RAW_MAX / clients, clients, o->raw_log),
 						 errhint("raw_log keeps the first raw_log latencies of each client in tas_bench.load_samples (a test mode); 0 turns it off.")));
+		}
+		else if (strcmp(key, "probe") == 0)
+		{
+			o->probe = DatumGetInt32(DirectFunctionCall1(int4in, CStringGetDatum(value)));
+			if (o->probe < 0 || (int64) o->probe * clients > LOAD_PROBE_MAX)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option probe must be between 0 and %d with %d clients, not %d",
+								LOAD_PROBE_MAX / clients, clients, o->probe),
+						 errhint("probe keeps up to that many hand-outs per client (rows of the statement's result with a non-NULL second column, claimed) to count duplicate claims and lost races; 0 turns it off.")));
 		}
 		else if (strcmp(key, "workload") == 0)
 			o->workload = value;
@@ -1550,7 +1736,8 @@ tas_bench_load(PG_FUNCTION_ARGS)
 		Size		hist_size = MAXALIGN(sizeof(uint64) * fine_layout.nbuckets);
 
 		client_size = MAXALIGN(sizeof(load_client)) + 2 * hist_size + (Size) nint * int_size
-			+ MAXALIGN(sizeof(int64) * (Size) raw_log);
+			+ MAXALIGN(sizeof(int64) * (Size) raw_log)
+			+ MAXALIGN(sizeof(load_probe_row) * (Size) opt.probe);
 		total = MAXALIGN(sizeof(load_shared)) + text_size + (Size) clients * client_size;
 		ld = palloc0(sizeof(load_leader));
 		ld->seg = dsm_create(total, 0);
@@ -1563,6 +1750,7 @@ tas_bench_load(PG_FUNCTION_ARGS)
 		sh->int_off = sh->lag_off + hist_size;
 		sh->int_size = int_size;
 		sh->raw_off = sh->int_off + (Size) nint * int_size;
+		sh->probe_off = sh->raw_off + MAXALIGN(sizeof(int64) * (Size) raw_log);
 	}
 	sh->dboid = MyDatabaseId;
 	sh->session_roleid = GetSessionUserId();
@@ -1577,6 +1765,7 @@ tas_bench_load(PG_FUNCTION_ARGS)
 	sh->nint = nint;
 	sh->seed = seed;
 	sh->raw_cap = raw_log;
+	sh->probe_cap = opt.probe;
 	sh->ramp_step = ramp_step;
 	off = MAXALIGN(sizeof(load_shared));
 	put_text(sh, &off, T_SQL, sql);

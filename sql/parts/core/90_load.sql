@@ -45,6 +45,12 @@ CREATE TABLE @extschema@.load_runs (
     mem_start_bytes  bigint,
     mem_end_bytes    bigint,
     raw_logged       bigint,
+    handed           bigint,
+    claimed          bigint,
+    lost_races       bigint,
+    duplicate_claims bigint,
+    completed        bigint,
+    probe_dropped    bigint,
     owner            name NOT NULL
 );
 CREATE INDEX load_runs_label_idx ON @extschema@.load_runs (label, ramp_step);
@@ -71,6 +77,15 @@ COMMENT ON COLUMN @extschema@.load_runs.lag_mean_ns IS 'open loop: mean schedule
 COMMENT ON COLUMN @extschema@.load_runs.mem_start_bytes IS 'largest backend memory (TopMemoryContext, recursively) of a client after its set-up';
 COMMENT ON COLUMN @extschema@.load_runs.mem_end_bytes IS 'largest backend memory of a client at its end: compare with mem_start_bytes for leaks';
 COMMENT ON COLUMN @extschema@.load_runs.raw_logged IS 'test mode raw_log: latencies stored in load_samples; NULL when off';
+COMMENT ON COLUMN @extschema@.load_runs.handed IS
+  'claim probe (options probe): rows the statement returned with a non-NULL second column (claimed), i.e. items handed to a client in the measured window; NULL without the probe';
+COMMENT ON COLUMN @extschema@.load_runs.claimed IS 'claim probe: hand-outs the client then claimed (second column true)';
+COMMENT ON COLUMN @extschema@.load_runs.lost_races IS
+  'claim probe: hand-outs whose claim failed (second column false): another client moved the item first';
+COMMENT ON COLUMN @extschema@.load_runs.duplicate_claims IS
+  'claim probe: pairs of hand-outs of the same item (first column) to two different clients whose transactions overlapped in time; 0 when discovery hands each item to one client at a time';
+COMMENT ON COLUMN @extschema@.load_runs.completed IS 'claim probe: rows with the third column true (e.g. tasks completed)';
+COMMENT ON COLUMN @extschema@.load_runs.probe_dropped IS 'claim probe: hand-outs not kept because a client''s probe log was full (the figures then cover the rest)';
 COMMENT ON COLUMN @extschema@.load_runs.owner IS 'role that ran the load (its sql and params ran as this role); set by tas_bench';
 
 CREATE TABLE @extschema@.load_intervals (
@@ -161,7 +176,7 @@ AS 'MODULE_PATHNAME', 'tas_bench_load'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION @extschema@.load(text, text, integer, interval, float8, interval, text, text, text, text, jsonb) IS
-  'Run sql from clients background workers (connected as the calling role, search_path the given one or the caller''s) for warmup, then duration: closed loop, or with rate (calls/s in total) an open loop with Poisson arrivals, latency from the scheduled start and schedule lag; one transaction per call (mode commit or rollback), arguments from the params query in a seeded order per client; errors counted by SQLSTATE. options (a JSON object): report_interval (default 1 s), seed (default 1), raw_log (test mode: keep the first n latencies per client in load_samples), workload and ramp_step (set by run_ramp). Stores and returns the run (load_runs, load_intervals, load_errors, load_clients). A cancel stops every client within 1 s and stores the run as cancelled. Needs clients + 1 free max_worker_processes slots; the clients see only committed data';
+  'Run sql from clients background workers (connected as the calling role, search_path the given one or the caller''s) for warmup, then duration: closed loop, or with rate (calls/s in total) an open loop with Poisson arrivals, latency from the scheduled start and schedule lag; one transaction per call (mode commit or rollback), arguments from the params query in a seeded order per client; errors counted by SQLSTATE. options (a JSON object): report_interval (default 1 s), seed (default 1), raw_log (test mode: keep the first n latencies per client in load_samples), probe (the claim probe: keep up to n hand-outs per client; the statement returns rows (item, claimed boolean[, completed boolean]) and the run counts hand-outs, claims, lost races, duplicate claims between overlapping transactions, and completions), workload and ramp_step (set by run_ramp). Stores and returns the run (load_runs, load_intervals, load_errors, load_clients). A cancel stops every client within 1 s and stores the run as cancelled. Needs clients + 1 free max_worker_processes slots; the clients see only committed data';
 
 -- Ramp-up to the saturation point: one load per step, committed after each.
 CREATE PROCEDURE @extschema@.run_ramp(
