@@ -61,54 +61,82 @@ BEGIN
                   HINT = 'Pass suite => the suite the scaling run ran.';
     END IF;
     RETURN QUERY
-  WITH pts AS (             -- the latest ok run per case and dataset size
-    SELECT DISTINCT ON (r.case_name, r.dataset_tasks)
+  WITH pts AS (             -- per case, size and repeat: the latest ok run
+    SELECT DISTINCT ON (r.case_name, r.dataset_tasks, coalesce(r.env ->> 'repeat', '1'))
            r.case_name, r.dataset_tasks::float8 AS n, r.p50_ns / 1e6 AS y
       FROM @extschema@.runs r
      WHERE r.label = scaling_fit.label AND r.suite = scaling_fit.suite
        AND r.status = 'ok' AND r.dataset_tasks > 0 AND r.p50_ns > 0
-     ORDER BY r.case_name, r.dataset_tasks, r.run_id DESC
-  ), loglog AS (            -- log p50 = log a + b log n
-    SELECT p.case_name, count(*) AS k,
-           regr_slope(ln(p.y), ln(p.n)) AS b,
-           regr_r2(ln(p.y), ln(p.n)) AS r2,
-           regr_syy(ln(p.y), ln(p.n)) AS syy, regr_sxx(ln(p.y), ln(p.n)) AS sxx,
-           regr_sxy(ln(p.y), ln(p.n)) AS sxy,
-           min(p.n)::bigint AS n0, max(p.n)::bigint AS n1
-      FROM pts p GROUP BY p.case_name
+     ORDER BY r.case_name, r.dataset_tasks, coalesce(r.env ->> 'repeat', '1'), r.run_id DESC
+  ), loglog AS (            -- log p50 = log a + b log n, with b's 95% t interval
+    SELECT q.*,
+           CASE WHEN q.k > 2 AND q.sxx > 0
+                THEN @extschema@.t975((q.k - 2)::int)
+                     * sqrt(greatest(q.syy - q.sxy ^ 2 / q.sxx, 0) / (q.k - 2) / q.sxx) END AS half
+      FROM (SELECT p.case_name, count(*) AS k, count(DISTINCT p.n) AS nsizes,
+                   regr_slope(ln(p.y), ln(p.n)) AS b,
+                   regr_r2(ln(p.y), ln(p.n)) AS r2,
+                   regr_syy(ln(p.y), ln(p.n)) AS syy, regr_sxx(ln(p.y), ln(p.n)) AS sxx,
+                   regr_sxy(ln(p.y), ln(p.n)) AS sxy,
+                   min(p.n) AS n0, max(p.n) AS n1
+              FROM pts p GROUP BY p.case_name) q
   ), models AS (            -- p50 = a + c f(n), least squares with an intercept
     SELECT p.case_name, m.name, m.ord,
            CASE WHEN m.name = 'O(1)' THEN sum((p.y - a.ybar) ^ 2)
                 ELSE regr_syy(p.y, m.f) - coalesce(regr_sxy(p.y, m.f) ^ 2 / nullif(regr_sxx(p.y, m.f), 0), 0) END AS rss,
-           CASE WHEN m.name = 'O(1)' THEN 0 ELSE regr_slope(p.y, m.f) END AS slope
+           CASE WHEN m.name = 'O(1)' THEN 0 ELSE regr_slope(p.y, m.f) END AS slope,
+           CASE WHEN m.name = 'O(1)' THEN avg(p.y) ELSE regr_intercept(p.y, m.f) END AS icpt,
+           min(m.f) AS f0, max(m.f) AS f1, min(a.ymin) AS ymin
       FROM pts p
-      JOIN (SELECT q.case_name, avg(q.y) AS ybar FROM pts q GROUP BY q.case_name) a USING (case_name)
+      JOIN (SELECT q.case_name, avg(q.y) AS ybar, min(q.y) AS ymin FROM pts q GROUP BY q.case_name) a USING (case_name)
      CROSS JOIN LATERAL (VALUES ('O(1)', 1, 1.0::float8),
                                 ('O(log n)', 2, ln(p.n)),
                                 ('O(n)', 3, p.n),
                                 ('O(n log n)', 4, p.n * ln(p.n)),
                                 ('O(n^2)', 5, p.n * p.n)) m(name, ord, f)
      GROUP BY p.case_name, m.name, m.ord
-  ), flat AS (              -- cost moved by less than 10% over the whole range
-    SELECT p.case_name, (max(p.y) - min(p.y)) / min(p.y) < 0.10 AS is_flat
-      FROM pts p GROUP BY p.case_name
-  ), r2 AS (                -- share of the variance each model explains
-    SELECT mo.case_name, mo.name, mo.ord, mo.slope,
-           CASE WHEN mo.name = 'O(1)' OR o.syy = 0 THEN 0 ELSE 1 - mo.rss / o.syy END AS r2
+  ), r2 AS (                -- share of the variance each model explains; the exponent
+                            -- of the pure class over the measured range (0, about 0.1,
+                            -- 1, about 1.1, 2) and the exponent of its fitted curve
+    SELECT mo.case_name, mo.name, mo.ord, mo.slope, mo.icpt, mo.ymin,
+           CASE WHEN mo.name = 'O(1)' OR o.syy = 0 THEN 0 ELSE 1 - mo.rss / o.syy END AS r2,
+           CASE mo.name WHEN 'O(1)' THEN 0
+                        WHEN 'O(log n)' THEN ln(ln(l.n1) / ln(l.n0)) / ln(l.n1 / l.n0)
+                        WHEN 'O(n)' THEN 1
+                        WHEN 'O(n log n)' THEN 1 + ln(ln(l.n1) / ln(l.n0)) / ln(l.n1 / l.n0)
+                        ELSE 2 END AS pure_exponent,
+           CASE WHEN mo.name = 'O(1)' THEN 0
+                WHEN mo.icpt + mo.slope * mo.f0 > 0 AND mo.slope > 0
+                THEN ln((mo.icpt + mo.slope * mo.f1) / (mo.icpt + mo.slope * mo.f0)) / ln(l.n1 / l.n0) END AS fit_exponent
       FROM models mo
       JOIN (SELECT case_name, rss AS syy FROM models WHERE name = 'O(1)') o USING (case_name)
-  ), best AS (              -- simplest model within 0.01 of the best R^2
-    SELECT DISTINCT ON (m.case_name) m.case_name, m.name
-      FROM r2 m
-      JOIN flat USING (case_name)
-      JOIN (SELECT case_name, max(r2) AS maxr2 FROM r2 WHERE name = 'O(1)' OR slope > 0
-             GROUP BY case_name) mm USING (case_name)
-     WHERE (flat.is_flat AND m.name = 'O(1)')
-        OR (NOT flat.is_flat AND m.slope > 0 AND m.r2 >= mm.maxr2 - 0.01)
-        -- cost that does not grow with n (every slope <= 0) is O(1) too
-        OR (m.name = 'O(1)' AND NOT EXISTS (SELECT 1 FROM r2 g WHERE g.case_name = m.case_name
-                                                                 AND g.name <> 'O(1)' AND g.slope > 0))
-     ORDER BY m.case_name, m.ord
+      JOIN loglog l USING (case_name)
+  ), best AS (
+    SELECT l.case_name,
+           CASE WHEN l.nsizes < 4 OR l.half IS NULL OR 2 * l.half > 1 THEN NULL
+                -- growth not told from none: the simplest class
+                WHEN l.b - l.half <= 0 AND l.b + l.half >= 0 THEN 'O(1)'
+                -- the classes whose own exponent lies inside the interval: the
+                -- simplest within 0.01 of the best R^2 among them
+                ELSE coalesce(
+                  (SELECT m.name FROM r2 m
+                    WHERE m.case_name = l.case_name AND m.name <> 'O(1)' AND m.slope > 0
+                      AND m.pure_exponent BETWEEN l.b - l.half AND l.b + l.half
+                      AND m.r2 >= (SELECT max(x.r2) FROM r2 x
+                                    WHERE x.case_name = l.case_name AND x.name <> 'O(1)' AND x.slope > 0
+                                      AND x.pure_exponent BETWEEN l.b - l.half AND l.b + l.half) - 0.01
+                    ORDER BY m.ord LIMIT 1),
+                  -- none: the next class above the interval when a fixed cost
+                  -- explains the flatter growth (its fitted curve, with a fixed
+                  -- cost not below zero, has its exponent inside the interval)
+                  (SELECT m.name FROM r2 m
+                    WHERE m.case_name = l.case_name AND m.name <> 'O(1)'
+                      AND m.pure_exponent > l.b + l.half
+                      AND m.slope > 0 AND m.icpt >= -0.01 * m.ymin
+                      AND m.fit_exponent BETWEEN l.b - l.half AND l.b + l.half
+                      AND m.ord = (SELECT min(x.ord) FROM r2 x
+                                    WHERE x.case_name = l.case_name AND x.pure_exponent > l.b + l.half))) END AS name
+      FROM loglog l
   ), tv AS (
     SELECT p.case_name,
            count(*) FILTER (WHERE t.max_ms IS NOT NULL AND p.y < t.max_ms)::integer AS met,
@@ -116,35 +144,33 @@ BEGIN
            string_agg(CASE WHEN t.max_ms IS NULL THEN NULL
                            ELSE p.n::bigint || ' ' || CASE WHEN p.y < t.max_ms THEN 'met' ELSE 'MISSED' END
                                 || ' (<' || t.max_ms || ' ms)' END, ', ' ORDER BY p.n) AS verdict
-      FROM pts p
+      FROM (SELECT q.case_name, q.n, percentile_cont(0.5) WITHIN GROUP (ORDER BY q.y) AS y
+              FROM pts q GROUP BY q.case_name, q.n) p
       CROSS JOIN LATERAL (SELECT @extschema@.target_for(p.case_name, p.n::bigint) AS max_ms) t
      GROUP BY p.case_name
-  ), ends AS (
-    SELECT DISTINCT p.case_name,
-           first_value(p.y) OVER (PARTITION BY p.case_name ORDER BY p.n) AS y0,
-           first_value(p.y) OVER (PARTITION BY p.case_name ORDER BY p.n DESC) AS y1
-      FROM pts p
+  ), ends AS (              -- median p50 over the repeats at the smallest and largest size
+    SELECT p.case_name,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY p.y) FILTER (WHERE p.n = l.n0) AS y0,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY p.y) FILTER (WHERE p.n = l.n1) AS y1
+      FROM pts p JOIN loglog l USING (case_name)
+     GROUP BY p.case_name
   )
-  SELECT l.case_name, l.b,
-         CASE WHEN l.k > 2 THEN l.b - @extschema@.t975((l.k - 2)::int)
-                    * sqrt(greatest(l.syy - l.sxy ^ 2 / l.sxx, 0) / (l.k - 2) / l.sxx) END,
-         CASE WHEN l.k > 2 THEN l.b + @extschema@.t975((l.k - 2)::int)
-                    * sqrt(greatest(l.syy - l.sxy ^ 2 / l.sxx, 0) / (l.k - 2) / l.sxx) END,
-         CASE WHEN l.k >= 3 THEN b.name END,
-         l.r2, l.k::integer, l.n0, l.n1, e.y0::float8, e.y1::float8,
+  SELECT l.case_name, l.b, l.b - l.half, l.b + l.half,
+         coalesce(b.name, 'inconclusive'),
+         l.r2, l.nsizes::integer, l.n0::bigint, l.n1::bigint, e.y0::float8, e.y1::float8,
          tv.met, tv.missed, coalesce(tv.verdict, '')
     FROM loglog l
     JOIN ends e USING (case_name)
     LEFT JOIN best b USING (case_name)
     LEFT JOIN tv USING (case_name)
     LEFT JOIN @extschema@.cases k ON k.suite = scaling_fit.suite AND k.name = l.case_name
-   WHERE l.k >= 2
+   WHERE l.nsizes >= 2
    ORDER BY coalesce(k.ord, 1000000), l.case_name;
 END
 $$;
 
 COMMENT ON FUNCTION @extschema@.scaling_fit(text, text) IS
-  'Per case of a scaling run (label): exponent b of p50 ~ a n^b from a least-squares log-log fit with its 95% t interval (NULL with two sizes), the best of O(1), O(log n), O(n), O(n log n), O(n^2) by least squares with an intercept (the simplest model whose R^2 is within 0.01 of the best; O(1) when p50 moved by less than 10% over all sizes or never grows with n; needs 3 sizes), R^2 of the log-log fit, and the target verdicts per size.  Only the latest ok run per case and size counts; a case measured at fewer than two sizes has no row, so a label measured at one size only gives no rows.  Errors when label or suite is NULL, or no run has that label (in that suite)';
+  'Per case of a scaling run (label): exponent b of p50 ~ a n^b from a least-squares log-log fit over every size and repeat, with its 95% t interval (NULL with two points), and best_fit, a class of O(1), O(log n), O(n), O(n log n), O(n^2) consistent with that interval: O(1) when the interval holds 0; else the simplest class whose own exponent over the measured range (about 0.1 for O(log n), 1, about 1.1, 2) lies inside the interval and whose R^2 (least squares p50 = a + c f(n)) is within 0.01 of the best such; else the next class above the interval when a fixed cost explains the flatter growth (its fitted curve, a >= 0, has its exponent inside the interval).  inconclusive with fewer than 4 sizes, an interval wider than 1, or no such class.  sizes counts distinct dataset sizes; p50_ms_first/last are medians over the repeats at the smallest and largest size.  Only the latest ok run per case, size and repeat (env.repeat) counts; a case measured at fewer than two sizes has no row.  Errors when label or suite is NULL, or no run has that label (in that suite)';
 
 CREATE FUNCTION @extschema@.scaling_report(label text, suite text DEFAULT 'orchestration')
 RETURNS TABLE(case_name text, p50_ms_by_tasks text, exponent text, best_fit text, targets text)
@@ -154,16 +180,23 @@ AS $$
   SELECT f.case_name,
          (SELECT string_agg(CASE WHEN x.n >= 1000000 THEN round(x.n / 1e6, 1) || 'M'
                                  WHEN x.n >= 1000 THEN round(x.n / 1e3, 1) || 'K'
-                                 ELSE x.n::text END || ' ' || round(x.y, 3), '  ' ORDER BY x.n)
-            FROM (SELECT DISTINCT ON (r.dataset_tasks) r.dataset_tasks AS n, r.p50_ns / 1e6 AS y
-                    FROM @extschema@.runs r
-                   WHERE r.label = scaling_report.label AND r.suite = scaling_report.suite
-                     AND r.case_name = f.case_name AND r.status = 'ok'
-                   ORDER BY r.dataset_tasks, r.run_id DESC) x),
+                                 ELSE x.n::text END || ' ' || round(x.y::numeric, 3), '  ' ORDER BY x.n)
+            FROM (SELECT d.n, percentile_cont(0.5) WITHIN GROUP (ORDER BY d.y) AS y
+                    FROM (SELECT DISTINCT ON (r.dataset_tasks, coalesce(r.env ->> 'repeat', '1'))
+                                 r.dataset_tasks AS n, r.p50_ns / 1e6 AS y
+                            FROM @extschema@.runs r
+                           WHERE r.label = scaling_report.label AND r.suite = scaling_report.suite
+                             AND r.case_name = f.case_name AND r.status = 'ok'
+                             AND r.dataset_tasks > 0 AND r.p50_ns > 0
+                           ORDER BY r.dataset_tasks, coalesce(r.env ->> 'repeat', '1'), r.run_id DESC) d
+                   GROUP BY d.n) x),
          round(f.exponent::numeric, 2)
            || coalesce(' [' || round(f.exponent_ci_low::numeric, 2) || ', '
                        || round(f.exponent_ci_high::numeric, 2) || ']', ''),
-         coalesce(f.best_fit, CASE WHEN f.sizes < 3 THEN '(needs 3 sizes)' END),
+         f.best_fit || CASE WHEN f.best_fit <> 'inconclusive' THEN ''
+                            WHEN f.sizes < 4 THEN ' (' || f.sizes || ' sizes, needs 4)'
+                            WHEN f.exponent_ci_high - f.exponent_ci_low > 1 THEN ' (interval wider than 1)'
+                            ELSE ' (no class inside the interval)' END,
          f.target_verdict
     FROM @extschema@.scaling_fit(scaling_report.label, scaling_report.suite) f
 $$;

@@ -1,7 +1,9 @@
-# 080_scaling.pl: run_scaling over 1K, 4K and 16K tasks on the stand-in.
+# 080_scaling.pl: run_scaling over 1K, 2K, 4K, 8K and 16K tasks on the stand-in.
 # One fit row per case with a finite exponent; a case whose cost is linear
-# by construction fits O(n) with an exponent in 0.8-1.2; a primary-key
-# lookup fits O(1) or O(log n).
+# by construction fits O(n) with an exponent in 0.8-1.2 whose interval holds 1
+# and not 0; a primary-key lookup fits O(1) or O(log n); no class is chosen
+# whose own exponent lies below the interval (a fixed cost can only flatten the
+# measured growth), and three sizes give no class at all.
 #
 # The linear case streams 5 integers per task through a count (pure CPU, no
 # memory growth; calls stay short, so scheduler preemption on a loaded
@@ -35,10 +37,10 @@ $node->safe_psql('postgres', q{
 });
 
 my ($ret, $out, $err) = $node->psql('postgres',
-	q{CALL tas_bench.run_scaling('scale', '{16000,1000,4000}', 'tap', capture_plans => false)});
+	q{CALL tas_bench.run_scaling('scale', '{16000,1000,4000,2000,8000}', 'tap', capture_plans => false)});
 is($ret, 0, 'run_scaling completes') or diag($err);
 is($node->safe_psql('postgres', q{SELECT string_agg(DISTINCT dataset_tasks::text, ',' ORDER BY dataset_tasks::text)
-	FROM tas_bench.runs WHERE label = 'tap'}), '1000,16000,4000', 'runs at the three sizes, in ascending order');
+	FROM tas_bench.runs WHERE label = 'tap'}), '1000,16000,2000,4000,8000', 'runs at the five sizes');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM tas_bench.datasets}), '1',
 	'one dataset, grown rather than regenerated');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM tasker.tasks}), '16000', '16K tasks at the end');
@@ -46,16 +48,26 @@ is($node->safe_psql('postgres', q{SELECT count(*) FROM tasker.tasks}), '16000', 
 my $cases = $node->safe_psql('postgres', q{SELECT count(*) FROM tas_bench.cases WHERE suite = 'scale'});
 is($node->safe_psql('postgres', q{
 	SELECT count(*) FROM tas_bench.scaling_fit('tap', 'scale')
-	 WHERE exponent IS NOT NULL AND exponent::text NOT IN ('NaN', 'Infinity', '-Infinity') AND sizes = 3}),
+	 WHERE exponent IS NOT NULL AND exponent::text NOT IN ('NaN', 'Infinity', '-Infinity') AND sizes = 5}),
 	$cases, "one fit row with a finite exponent for each of the $cases cases");
 
 my $lin = $node->safe_psql('postgres', q{
-	SELECT round(exponent::numeric, 3) || ' ' || best_fit FROM tas_bench.scaling_fit('tap', 'scale')
-	 WHERE case_name = 'linear_by_construction'});
-my ($e, $fit) = split / /, $lin, 2;
+	SELECT round(exponent::numeric, 3) || '|' || round(exponent_ci_low::numeric, 3) || '|'
+	       || round(exponent_ci_high::numeric, 3) || '|' || best_fit
+	  FROM tas_bench.scaling_fit('tap', 'scale') WHERE case_name = 'linear_by_construction'});
+my ($e, $lo, $hi, $fit) = split /\|/, $lin;
 cmp_ok($e, '>=', 0.8, "linear case: exponent $e >= 0.8");
 cmp_ok($e, '<=', 1.2, "linear case: exponent $e <= 1.2");
+ok($lo <= 1 && $hi >= 1 && $lo > 0, "linear case: interval [$lo, $hi] holds 1 and not 0");
 is($fit, 'O(n)', 'linear case fits O(n)');
+is($node->safe_psql('postgres', q{
+	SELECT coalesce(string_agg(case_name || ' ' || best_fit || ' [' || round(exponent_ci_low::numeric, 2) || ', '
+	                           || round(exponent_ci_high::numeric, 2) || ']', '; '), '')
+	  FROM tas_bench.scaling_fit('tap', 'scale')
+	 WHERE best_fit <> 'inconclusive'
+	   AND CASE best_fit WHEN 'O(1)' THEN 0 WHEN 'O(log n)' THEN 0 WHEN 'O(n)' THEN 1
+	                     WHEN 'O(n log n)' THEN 1 ELSE 2 END < exponent_ci_low - 0.2}), '',
+	'no class whose own exponent lies below the interval');
 
 # A lookup costs about 3 us; a jump of a microsecond or two at one size (seen
 # once in several runs on this machine) is enough for a convex class to fit
