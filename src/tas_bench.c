@@ -25,6 +25,7 @@
 #include "utils/guc.h"
 
 #include "core/plans.h"
+#include "core/profile.h"
 #include "util.h"
 
 PG_MODULE_MAGIC;
@@ -51,6 +52,7 @@ _PG_init(void)
 							NULL, NULL, NULL);
 
 	tb_plans_init();
+	tb_profile_init();
 
 	TB_RESERVE_GUC_PREFIX("tas_bench");
 }
