@@ -171,4 +171,18 @@ tb_init_materialized_srf(FunctionCallInfo fcinfo)
 	BeginCopyFrom((pstate), (rel), NULL, false, (cb), (attnames), (options))
 #endif
 
+/*
+ * ---- issue 17 (the bulk generator, src/tasker/gen_bulk.c) ----
+ * Whether role owns a table (superuser status aside): one
+ * object_ownercheck() from PG 16, pg_class_ownercheck() before.
+ */
+#if PG_VERSION_NUM >= 160000
+#define TB_REL_OWNERCHECK(relid, role) \
+	object_ownercheck(RelationRelationId, (relid), (role))
+#else
+#define TB_REL_OWNERCHECK(relid, role) \
+	pg_class_ownercheck((relid), (role))
+#endif
+/* ---- end of issue 17 ---- */
+
 #endif							/* TB_COMPAT_H */

@@ -13,11 +13,14 @@
  *	  gen_target.c		check_target(): what a target schema lacks
  *	  gen_copy.c		the COPY driver: chunks of plans, one COPY per table
  *	  gen_rows.c		row text of the COPY data, UUIDs
+ *	  gen_bulk.c		the bulk method: the choice, FK checks and triggers
+ *						off, secondary indexes dropped and rebuilt, FKs
+ *						validated; ANALYZE of the filled tables
  *	  gen_cleanup.c		SQL cleanup()
  *
  * Calls go one way only: generate.c -> gen_copy.c -> gen_rows.c, and
- * generate.c -> gen_templates.c, gen_target.c; gen_cleanup.c calls none of
- * them.  All of them may call dagshape.c, util.c and core/.  What several of
+ * generate.c -> gen_templates.c, gen_target.c, gen_bulk.c; gen_copy.c ->
+ * gen_bulk.c (phase reports only); gen_cleanup.c calls none of them.  All of them may call dagshape.c, util.c and core/.  What several of
  * them need (the target tables, a few SPI and UUID helpers) is inline here.
  *
  * search_path: upstream's audit trigger resolves tables unqualified, so the
@@ -69,23 +72,34 @@ enum
 	T_NTABLES
 };
 
-/* a target table's name, by T_* */
+/*
+ * The audit table: filled by the target's audit trigger on the checked
+ * path, by its own COPY (gen_rows.c writes the rows the trigger would) on
+ * the bulk path with triggers off.  Its slot follows the T_* tables.
+ */
+#define T_AUDIT T_NTABLES
+
+/* a target table's name, by T_* (or T_AUDIT) */
 static inline const char *
 tb_gen_table_name(int table)
 {
-	static const char *const names[T_NTABLES] = {
+	static const char *const names[T_NTABLES + 1] = {
 		"tasks", "workflow_steps", "workflow_step_edges", "task_transitions",
-		"workflow_step_transitions"
+		"workflow_step_transitions", "workflow_step_result_audit"
 	};
 
 	return names[table];
 }
 
-/* a target table's COPY column list, in the order gen_rows.c writes them */
+/*
+ * a target table's COPY column list, in the order gen_rows.c writes them;
+ * the audit rows leave their key and now() columns to the target's defaults,
+ * as the trigger's INSERT does
+ */
 static inline const char *
 tb_gen_table_columns(int table)
 {
-	static const char *const columns[T_NTABLES] = {
+	static const char *const columns[T_NTABLES + 1] = {
 		"task_uuid,named_task_uuid,complete,requested_at,completed_at,initiator,"
 		"source_system,reason,tags,context,identity_hash,created_at,updated_at,"
 		"priority,correlation_id,parent_correlation_id",
@@ -96,7 +110,9 @@ tb_gen_table_columns(int table)
 		"task_transition_uuid,task_uuid,to_state,from_state,metadata,sort_key,"
 		"most_recent,created_at,updated_at,processor_uuid,transition_metadata",
 		"workflow_step_transition_uuid,workflow_step_uuid,to_state,from_state,"
-		"metadata,sort_key,most_recent,created_at,updated_at"
+		"metadata,sort_key,most_recent,created_at,updated_at",
+		"workflow_step_uuid,workflow_step_transition_uuid,task_uuid,worker_uuid,"
+		"correlation_id,success,execution_time_ms"
 	};
 
 	return columns[table];
@@ -109,12 +125,16 @@ typedef struct gen_ctx
 	int64		dataset_id;
 	char	   *schema;			/* target schema, unquoted */
 	Oid			nspoid;
-	Oid			relids[T_NTABLES];
+	Oid			relids[T_NTABLES + 1];	/* + the audit table */
 	uint8		named_task[TB_SHAPE_COUNT][16];
 	uint8		named_step[TB_SHAPE_COUNT][TB_SHAPE_MAX_NAMES][16];
 	uint8		processor[N_PROCESSORS][16];
 	uint8		worker[N_WORKERS][16];
-	int64		rows[T_NTABLES + 1];	/* + audit rows (by trigger) */
+	int64		rows[T_NTABLES + 1];	/* + audit rows (by trigger or T_AUDIT) */
+	bool		write_audit;	/* bulk: COPY the audit rows (trigger off) */
+	bool		quiet;			/* no phase NOTICEs (short generations) */
+	double		load_s[T_NTABLES + 1];	/* seconds spent loading each table */
+	instr_time	started;		/* start of the generate()/grow() call */
 
 	/* current COPY */
 	int			table;
@@ -124,6 +144,25 @@ typedef struct gen_ctx
 	StringInfoData buf;
 	int			bufpos;
 } gen_ctx;
+
+/* generate()/grow() method argument */
+typedef enum gen_method
+{
+	GEN_METHOD_AUTO,
+	GEN_METHOD_CHECKED,
+	GEN_METHOD_BULK
+} gen_method;
+
+/* what the bulk method does for one call (gen_bulk.c) */
+typedef struct gen_bulk
+{
+	bool		bulk;			/* the bulk method was chosen */
+	bool		replica;		/* FK checks and triggers off while loading */
+	bool		drop_indexes;	/* secondary indexes dropped, rebuilt after */
+	int			guc_nest;		/* GUC nest level of session_replication_role */
+	List	   *indexes;		/* saved_index: the dropped ones */
+	List	   *fks;			/* saved_fk: the FKs to validate */
+} gen_bulk;
 
 /* gen_rows.c */
 extern bool tb_gen_produce_more(gen_ctx *g);
@@ -137,6 +176,15 @@ extern void tb_gen_setup_templates(gen_ctx *g);
 
 /* gen_target.c */
 extern void tb_gen_require_target(const char *schema);
+
+/* gen_bulk.c */
+extern gen_method tb_gen_parse_method(FunctionCallInfo fcinfo, int argno);
+extern void tb_gen_bulk_plan(gen_ctx *g, gen_bulk *b, gen_method method, int64 new_tasks);
+extern void tb_gen_bulk_before_load(gen_ctx *g, gen_bulk *b);
+extern void tb_gen_bulk_after_load(gen_ctx *g, gen_bulk *b);
+extern void tb_gen_analyze(gen_ctx *g);
+extern void tb_gen_phase(gen_ctx *g, const char *phase);
+extern void tb_gen_phase_done(gen_ctx *g, const char *phase, int64 rows, double seconds);
 
 /*
  * Run one of the generator's own statements through SPI with arguments,

@@ -7,7 +7,8 @@
  * Loading: the server's own COPY FROM machinery (BeginCopyFrom with a
  * data_source_cb, CopyFrom), one COPY per table in foreign-key order
  * (tasks, workflow_steps, workflow_step_edges, task_transitions,
- * workflow_step_transitions) over a chunk of CHUNK_TASKS tasks.  The
+ * workflow_step_transitions, and on the bulk path with triggers off
+ * workflow_step_result_audit) over a chunk of CHUNK_TASKS tasks.  The
  * callback produces text-format rows on demand from the chunk's plans
  * (gen_rows.c), so indexes, constraints, foreign keys and the audit trigger
  * are handled exactly as for a COPY statement.  The plans of a chunk live in
@@ -85,12 +86,15 @@ copy_table(gen_ctx *g, int table)
 			   *save;
 	uint64		n;
 	TB_COPY_FROM_STATE cstate;
+	instr_time	t0,
+				t1;
 
 	for (tok = strtok_r(cols, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		attnames = lappend(attnames, makeString(tok));
 	options = list_make1(makeDefElem("encoding",
 									 (Node *) makeString((char *) GetDatabaseEncodingName()), -1));
 
+	INSTR_TIME_SET_CURRENT(t0);
 	g->table = table;
 	g->cur = 0;
 	resetStringInfo(&g->buf);
@@ -112,7 +116,12 @@ copy_table(gen_ctx *g, int table)
 
 	PopActiveSnapshot();
 	current_gen = NULL;
-	g->rows[table] += (int64) n;
+	/* audit rows are counted as their transitions are written (gen_rows.c) */
+	if (table != T_AUDIT)
+		g->rows[table] += (int64) n;
+	INSTR_TIME_SET_CURRENT(t1);
+	INSTR_TIME_SUBTRACT(t1, t0);
+	g->load_s[table] += INSTR_TIME_GET_DOUBLE(t1);
 }
 
 /*
@@ -142,6 +151,9 @@ tb_gen_open_target(gen_ctx *g)
 					 errhint("Generate as the table's owner or a role with BYPASSRLS, or disable row-level security on %s.%s.",
 							 g->schema, tb_gen_table_name(t))));
 	}
+	g->relids[T_AUDIT] = get_relname_relid(tb_gen_table_name(T_AUDIT), g->nspoid);
+	if (!OidIsValid(g->relids[T_AUDIT]))
+		elog(ERROR, "table %s.%s vanished", g->schema, tb_gen_table_name(T_AUDIT));
 	for (t = 0; t < N_PROCESSORS; t++)
 		tb_gen_uuid_from(g->processor[t], g->cfg.anchor - LOOKBACK_US, g->cfg.seed, 1000 + t);
 	for (t = 0; t < N_WORKERS; t++)
@@ -156,6 +168,7 @@ tb_gen_range(gen_ctx *g, int64 from, int64 to)
 				old;
 	tb_progress pr;
 	int64		start;
+	int			t;
 
 	chunk_ctx = AllocSetContextCreate(CurrentMemoryContext, "tas_bench generate chunk",
 									  ALLOCSET_DEFAULT_SIZES);
@@ -163,12 +176,12 @@ tb_gen_range(gen_ctx *g, int64 from, int64 to)
 									  sizeof(tb_task_plan) * CHUNK_TASKS);
 	initStringInfo(&g->buf);
 	tb_progress_start(&pr, psprintf("generate dataset %lld", (long long) g->dataset_id));
+	tb_gen_phase(g, "load");
 
 	for (start = from; start < to; start += CHUNK_TASKS)
 	{
 		int64		end = Min(to, start + CHUNK_TASKS);
 		int64		n;
-		int			t;
 
 		CHECK_FOR_INTERRUPTS();
 		g->nplans = (int) (end - start);
@@ -177,11 +190,17 @@ tb_gen_range(gen_ctx *g, int64 from, int64 to)
 		old = MemoryContextSwitchTo(chunk_ctx);
 		for (t = 0; t < T_NTABLES; t++)
 			copy_table(g, t);
+		if (g->write_audit)
+			copy_table(g, T_AUDIT);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(chunk_ctx);
 		tb_progress_tick(&pr, end - from, to - from);
 	}
 	tb_progress_finish(&pr);
+	for (t = 0; t <= T_AUDIT; t++)
+		if (t < T_AUDIT || g->write_audit)
+			tb_gen_phase_done(g, psprintf("load %s", tb_gen_table_name(t)),
+							  g->rows[t], g->load_s[t]);
 	pfree(g->plans);
 	g->plans = NULL;
 	MemoryContextDelete(chunk_ctx);

@@ -566,6 +566,63 @@ emit_step_trans(gen_ctx *g, const tb_task_plan *p, StringInfo b)
 }
 
 /*
+ * The audit rows upstream's trigger (create_step_result_audit) inserts for
+ * the task's step transitions into enqueued_for_orchestration and
+ * enqueued_as_error_for_orchestration: step, transition, task, the worker
+ * and correlation id of the transition's metadata, the event's success and
+ * execution time.  The audit row's own key and its now() columns are left
+ * to the target's column defaults, as in the trigger's INSERT.  Walks the
+ * transitions exactly as emit_step_trans does (same PRNG draws), so the
+ * transition UUIDs are the same; the rows are counted there.
+ */
+static void
+emit_audit(gen_ctx *g, const tb_task_plan *p, StringInfo b)
+{
+	tb_prng		r;
+	uint8		corr[16];
+	uint8		tu[16];
+	int			i,
+				k;
+
+	tb_prng_seed(&r, tb_prng_mix(p->stream, 100 + T_STEP_TRANS));
+	tb_uuid7(corr, p->created_at, p->corr_rand);
+	tb_uuid7(tu, p->created_at, p->uuid_rand);
+	for (i = 0; i < p->dag.nsteps; i++)
+	{
+		const tb_step_plan *s = &p->steps[i];
+		uint8		su[16];
+		int			worker = (int) tb_prng_range(&r, 0, N_WORKERS - 1);
+
+		step_uuid(g, s, su);
+		for (k = 0; k < s->ntrans; k++)
+		{
+			const tb_trans *t = &s->trans[k];
+			uint64_t	rnd[2];
+
+			rnd[0] = tb_prng_u64(&r);
+			rnd[1] = tb_prng_u64(&r);
+			if (t->to != TB_SS_ENQUEUED_FOR_ORCHESTRATION &&
+				t->to != TB_SS_ENQUEUED_AS_ERROR_FOR_ORCHESTRATION)
+				continue;
+			put_uuid(b, su);
+			TAB(b);
+			put_uuid7(b, t->at, rnd);
+			TAB(b);
+			put_uuid(b, tu);
+			TAB(b);
+			put_uuid(b, g->worker[worker]);
+			TAB(b);
+			put_uuid(b, corr);
+			TAB(b);
+			appendStringInfoChar(b, t->to == TB_SS_ENQUEUED_FOR_ORCHESTRATION ? 't' : 'f');
+			TAB(b);
+			put_int(b, t->exec_ms);
+			appendStringInfoChar(b, '\n');
+		}
+	}
+}
+
+/*
  * Produce the rows of the next task of the chunk for the table of the
  * current COPY; false at the end of the chunk.
  */
@@ -594,6 +651,9 @@ tb_gen_produce_more(gen_ctx *g)
 			break;
 		case T_STEP_TRANS:
 			emit_step_trans(g, p, &g->buf);
+			break;
+		case T_AUDIT:
+			emit_audit(g, p, &g->buf);
 			break;
 	}
 	return true;

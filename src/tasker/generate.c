@@ -23,6 +23,10 @@
  * work runs with search_path = <target>, public, set in a GUC nest level and
  * restored afterwards (also on error, by transaction abort).
  *
+ * Method: 'checked' loads with everything of the target in force, 'bulk'
+ * faster to the same final state, 'auto' picks (gen_bulk.c).  Both end with
+ * ANALYZE of the tables they filled.
+ *
  * IDENTIFICATION
  *	  src/tasker/generate.c
  *
@@ -320,9 +324,9 @@ elapsed_s(instr_time start)
 	return INSTR_TIME_GET_DOUBLE(now);
 }
 
-/* generate()'s arguments into g (schema, seed, anchor); returns tasks */
+/* generate()'s arguments into g (schema, seed, anchor) and *method; returns tasks */
 static int64
-generate_args(FunctionCallInfo fcinfo, gen_ctx *g)
+generate_args(FunctionCallInfo fcinfo, gen_ctx *g, gen_method *method)
 {
 	int64		tasks;
 
@@ -349,6 +353,7 @@ generate_args(FunctionCallInfo fcinfo, gen_ctx *g)
 		(int64) PG_GETARG_TIMESTAMPTZ(5);
 	check_anchor((TimestampTz) g->cfg.anchor, false);
 	g->cfg.window = WINDOW_US;
+	*method = tb_gen_parse_method(fcinfo, 6);
 
 	if (!OidIsValid(get_namespace_oid(g->schema, true)))
 		ereport(ERROR,
@@ -422,9 +427,26 @@ finish_generate(gen_ctx *g, instr_time t0)
 }
 
 /*
+ * Load tasks [from, to) by the chosen method, then ANALYZE what was filled
+ */
+static void
+load_tasks(gen_ctx *g, gen_method method, int64 from, int64 to)
+{
+	gen_bulk	b;
+
+	tb_gen_bulk_plan(g, &b, method, to - from);
+	tb_gen_bulk_before_load(g, &b);
+	tb_gen_range(g, from, to);
+	tb_gen_bulk_after_load(g, &b);
+	tb_gen_analyze(g);
+	tb_gen_phase(g, NULL);
+}
+
+/*
  * SQL: tas_bench.generate(tasks int, seed bigint DEFAULT 1,
  *		patterns text[] DEFAULT NULL, state_mix jsonb DEFAULT NULL,
- *		target_schema name DEFAULT 'tasker', anchor timestamptz DEFAULT NULL)
+ *		target_schema name DEFAULT 'tasker', anchor timestamptz DEFAULT NULL,
+ *		method text DEFAULT 'auto')
  *		RETURNS tas_bench.datasets
  * Generates a new dataset; anchor NULL = now().
  */
@@ -439,14 +461,16 @@ tas_bench_generate(PG_FUNCTION_ARGS)
 	int			nest;
 	instr_time	t0;
 	Datum		result;
+	gen_method	method;
 
 	INSTR_TIME_SET_CURRENT(t0);
-	tasks = generate_args(fcinfo, g);
+	g->started = t0;
+	tasks = generate_args(fcinfo, g, &method);
 	nest = begin_generation(g, PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2),
 							PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3), 0,
 							&patterns_s, &params);
 	g->dataset_id = insert_dataset_row(fcinfo, g, tasks, patterns_s.data, params.data);
-	tb_gen_range(g, 0, tasks);
+	load_tasks(g, method, 0, tasks);
 	result = finish_generate(g, t0);
 	SPI_finish();
 	tb_search_path_pop(nest);
@@ -521,7 +545,8 @@ finish_grow(gen_ctx *g, int64 tasks, instr_time t0)
 }
 
 /*
- * SQL: tas_bench.grow(dataset_id bigint, tasks int) RETURNS tas_bench.datasets
+ * SQL: tas_bench.grow(dataset_id bigint, tasks int, method text DEFAULT 'auto')
+ *		RETURNS tas_bench.datasets
  * Extends a dataset to tasks tasks: the new tasks are exactly those
  * generate() with the same arguments would have made beyond the old size.
  */
@@ -539,8 +564,10 @@ tas_bench_grow(PG_FUNCTION_ARGS)
 				params;
 	ArrayType  *patterns;
 	Jsonb	   *state_mix;
+	gen_method	method;
 
 	INSTR_TIME_SET_CURRENT(t0);
+	g->started = t0;
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -554,11 +581,12 @@ tas_bench_grow(PG_FUNCTION_ARGS)
 	g->dataset_id = PG_GETARG_INT64(0);
 	tasks = PG_GETARG_INT32(1);
 	check_tasks_arg(tasks, "");
+	method = tb_gen_parse_method(fcinfo, 2);
 	old_tasks = load_dataset(g, g->dataset_id, tasks, &patterns, &state_mix);
 
 	/* stored state_mix is the default object when none was given: same weights */
 	nest = begin_generation(g, patterns, state_mix, old_tasks, &patterns_s, &params);
-	tb_gen_range(g, old_tasks, tasks);
+	load_tasks(g, method, old_tasks, tasks);
 	result = finish_grow(g, tasks, t0);
 	SPI_finish();
 	tb_search_path_pop(nest);

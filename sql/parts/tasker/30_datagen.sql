@@ -56,21 +56,22 @@ CREATE FUNCTION @extschema@.generate(tasks integer, seed bigint DEFAULT 1,
                                      patterns text[] DEFAULT NULL,
                                      state_mix jsonb DEFAULT NULL,
                                      target_schema name DEFAULT 'tasker',
-                                     anchor timestamptz DEFAULT NULL)
+                                     anchor timestamptz DEFAULT NULL,
+                                     method text DEFAULT 'auto')
 RETURNS @extschema@.datasets
 AS 'MODULE_PATHNAME', 'tas_bench_generate'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
-COMMENT ON FUNCTION @extschema@.generate(integer, bigint, text[], jsonb, name, timestamptz) IS
-  'Generate a dataset of tasks workflows in the tasker schema target_schema (COPY speed, deterministic from seed and anchor; anchor NULL = now()); returns its tas_bench.datasets row.  tasks 1 to 10000000; seed any bigint; patterns NULL (all shapes) or a non-empty list of linear, diamond, complex_dag, tree, conditional, batch (repeats count once); state_mix NULL (the default mix) or an object of task states to non-negative numbers, not all 0; anchor from 1970-01-31 00:00:00+00 (rows reach back 30 days, UUIDv7 counts from 1970) to 9999-12-31 23:59:59.999999+00, finite; anything else is an error';
+COMMENT ON FUNCTION @extschema@.generate(integer, bigint, text[], jsonb, name, timestamptz, text) IS
+  'Generate a dataset of tasks workflows in the tasker schema target_schema (COPY speed, deterministic from seed and anchor; anchor NULL = now()), then ANALYZE the tables filled; returns its tas_bench.datasets row.  tasks 1 to 10000000; seed any bigint; patterns NULL (all shapes) or a non-empty list of linear, diamond, complex_dag, tree, conditional, batch (repeats count once); state_mix NULL (the default mix) or an object of task states to non-negative numbers, not all 0; anchor from 1970-01-31 00:00:00+00 (rows reach back 30 days, UUIDv7 counts from 1970) to 9999-12-31 23:59:59.999999+00, finite; method checked (every constraint, trigger and index in force), bulk (superuser: foreign-key checks and triggers off, the audit rows written directly, then the skipped foreign keys validated; superuser or owner of the tables: secondary indexes dropped and rebuilt when the dataset is large against what the tables hold; same final state, all in the caller''s transaction; an error if the target has triggers or foreign keys it cannot reproduce) or auto (bulk when allowed and worth it, else checked, with a NOTICE saying why when it falls back); anything else is an error';
 
-CREATE FUNCTION @extschema@.grow(dataset_id bigint, tasks integer)
+CREATE FUNCTION @extschema@.grow(dataset_id bigint, tasks integer, method text DEFAULT 'auto')
 RETURNS @extschema@.datasets
 AS 'MODULE_PATHNAME', 'tas_bench_grow'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
-COMMENT ON FUNCTION @extschema@.grow(bigint, integer) IS
-  'Extend a dataset to tasks tasks in total (more than its current size, at most 10000000): adds exactly the tasks generate() with the same arguments would have produced beyond the current size';
+COMMENT ON FUNCTION @extschema@.grow(bigint, integer, text) IS
+  'Extend a dataset to tasks tasks in total (more than its current size, at most 10000000): adds exactly the tasks generate() with the same arguments would have produced beyond the current size, then ANALYZEs the tables filled; method as for generate() (auto, checked or bulk)';
 
 CREATE FUNCTION @extschema@.cleanup(dataset_id bigint DEFAULT NULL)
 RETURNS bigint
@@ -88,7 +89,7 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.check_target(name) IS
   'Every missing table, column, constraint, trigger or function that generate() or the orchestration suite needs in target_schema, one row per problem; no rows = ready';
 
-REVOKE ALL ON FUNCTION @extschema@.generate(integer, bigint, text[], jsonb, name, timestamptz) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.grow(bigint, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.generate(integer, bigint, text[], jsonb, name, timestamptz, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.grow(bigint, integer, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.cleanup(bigint) FROM PUBLIC;
 GRANT SELECT ON @extschema@.datasets TO PUBLIC;

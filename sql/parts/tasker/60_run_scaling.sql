@@ -1,6 +1,8 @@
 -- Scaling driver of the tasker workload: run a suite at growing dataset sizes
 -- (growing one generated dataset, never regenerating it); the fit is core
--- (tas_bench.scaling_fit, sql/parts/core/60_scaling.sql).
+-- (tas_bench.scaling_fit, sql/parts/core/60_scaling.sql).  generate() and
+-- grow() use the bulk method where it is allowed and worth it (method
+-- 'auto') and ANALYZE what they filled.
 
 -- Our own statements run with the search_path pinned (set for the
 -- transaction first and after every COMMIT, as in run_suite).
@@ -21,7 +23,7 @@ DECLARE
     have bigint;
     lbl text;
     t0 timestamptz;
-    tbl text; d @extschema@.datasets; nprob integer; probs text;
+    d @extschema@.datasets; nprob integer; probs text;
 BEGIN
     PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true); lbl := coalesce(run_scaling.label, 'scaling ' || to_char(clock_timestamp(), 'YYYY-MM-DD HH24:MI:SS')); IF sizes IS NULL OR cardinality(sizes) = 0 THEN
         RAISE EXCEPTION 'argument sizes must list at least one dataset size'
@@ -112,10 +114,7 @@ BEGIN
                 PERFORM @extschema@.grow(ds, sz);
             END IF;
         END IF;
-        FOREACH tbl IN ARRAY ARRAY['tasks', 'task_transitions', 'workflow_steps',
-                                   'workflow_step_edges', 'workflow_step_transitions'] LOOP
-            EXECUTE format('ANALYZE %I.%I', target_schema, tbl);
-        END LOOP;
+        -- generate() and grow() ANALYZE the tables they filled
         RAISE NOTICE 'scaling %: dataset ready at % tasks after % s', lbl, sz,
             round(extract(epoch FROM clock_timestamp() - t0)::numeric, 1);
         COMMIT;
@@ -127,5 +126,5 @@ END
 $$;
 
 COMMENT ON PROCEDURE @extschema@.run_scaling(text, integer[], text, bigint, name, bigint, boolean) IS
-  'For each size in ascending order: generate (first size) or grow one dataset to that many tasks, ANALYZE, run the suite under label, commit.  Every run records the number of tasks in the target (runs.dataset_tasks).  All arguments are checked before anything is generated: sizes between 1 and 10000000, the suite with enabled cases, target_schema ready (tas_bench.check_target), dataset_id (if given) a dataset of target_schema with at most the smallest size of tasks; seed is used only when dataset_id is NULL; label NULL makes one from the current time';
+  'For each size in ascending order: generate (first size) or grow one dataset to that many tasks (method auto: the bulk method where it is allowed and worth it), which ANALYZEs it, run the suite under label, commit.  Every run records the number of tasks in the target (runs.dataset_tasks).  All arguments are checked before anything is generated: sizes between 1 and 10000000, the suite with enabled cases, target_schema ready (tas_bench.check_target), dataset_id (if given) a dataset of target_schema with at most the smallest size of tasks; seed is used only when dataset_id is NULL; label NULL makes one from the current time';
 

@@ -267,7 +267,7 @@ SELECT * FROM violations WHERE violations <> 0;
 CREATE ROLE regress_tb_gen_user;
 GRANT USAGE ON SCHEMA tasker TO regress_tb_gen_user;
 GRANT SELECT, INSERT, DELETE ON ALL TABLES IN SCHEMA tasker TO regress_tb_gen_user;
-GRANT EXECUTE ON FUNCTION tas_bench.generate(integer, bigint, text[], jsonb, name, timestamptz),
+GRANT EXECUTE ON FUNCTION tas_bench.generate(integer, bigint, text[], jsonb, name, timestamptz, text),
                           tas_bench.cleanup(bigint) TO regress_tb_gen_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON tas_bench.datasets, tas_bench.dataset_templates TO regress_tb_gen_user;
 GRANT USAGE ON SEQUENCE tas_bench.datasets_dataset_id_seq TO regress_tb_gen_user;

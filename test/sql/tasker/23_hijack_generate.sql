@@ -55,7 +55,7 @@ GRANT USAGE ON SCHEMA tasker TO hjg_gen;
 GRANT SELECT, INSERT, DELETE ON ALL TABLES IN SCHEMA tasker TO hjg_gen;
 GRANT SELECT, INSERT, UPDATE, DELETE ON tas_bench.datasets, tas_bench.dataset_templates TO hjg_gen;
 GRANT USAGE ON SEQUENCE tas_bench.datasets_dataset_id_seq TO hjg_gen;
-GRANT EXECUTE ON FUNCTION tas_bench.generate(integer, bigint, text[], jsonb, name, timestamptz) TO hjg_gen;
+GRANT EXECUTE ON FUNCTION tas_bench.generate(integer, bigint, text[], jsonb, name, timestamptz, text) TO hjg_gen;
 ALTER TABLE tasker.workflow_steps ENABLE ROW LEVEL SECURITY;
 CREATE POLICY hjg_all ON tasker.workflow_steps USING (true) WITH CHECK (true);
 SET ROLE hjg_gen;
