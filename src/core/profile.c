@@ -623,6 +623,7 @@ run_profile(const prof_spec *spec, prof_result *res)
 	}
 
 	ec.phase = "profiled call";
+	ec.iteration = 0;
 	tb_runstats_begin();
 	tb_runstats_exclude(prof_cxt);	/* the profile's own tables grow */
 	tb_plpgsql_profile_start(prof_cxt);

@@ -121,7 +121,9 @@ static char *rs_pgss_nsp = NULL;
 static char *rs_pgss_begin = NULL;	/* jsonb text */
 static char *rs_pgss_delta = NULL;	/* jsonb text */
 static bool rs_capture_self = false;
-static int64 rs_self_qid = 0;
+#define RS_MAX_SELF 4
+static int64 rs_self_qids[RS_MAX_SELF];
+static int	rs_nself = 0;
 static HTAB *rs_counts = NULL;
 static int	rs_min_level = INT_MAX;
 
@@ -258,7 +260,7 @@ pgss_snapshot_begin(void)
 
 	initStringInfo(&q);
 	appendStringInfo(&q,
-					 "SELECT pg_catalog.coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array("
+					 "SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array("
 					 "s.queryid, pg_catalog.to_jsonb(s) OPERATOR(pg_catalog.->>) 'toplevel', s.calls, "
 					 "s.total_exec_time, s.rows, s.shared_blks_hit, s.shared_blks_read, "
 					 "s.temp_blks_read, s.temp_blks_written, s.wal_bytes)), '[]')::text "
@@ -267,6 +269,7 @@ pgss_snapshot_begin(void)
 					 quote_identifier(rs_pgss_nsp));
 	vals[0] = ObjectIdGetDatum(GetUserId());
 	vals[1] = ObjectIdGetDatum(MyDatabaseId);
+	tb_runstats_listening = true;
 	rs_capture_self = true;
 	PG_TRY();
 	{
@@ -275,6 +278,7 @@ pgss_snapshot_begin(void)
 	PG_FINALLY();
 	{
 		rs_capture_self = false;
+		tb_runstats_listening = false;
 	}
 	PG_END_TRY();
 }
@@ -304,20 +308,20 @@ pgss_snapshot_end(void)
 					 "s.shared_blks_read AS read, s.temp_blks_read AS tread, s.temp_blks_written AS twritten, "
 					 "s.wal_bytes AS wal FROM %s.pg_stat_statements(true) s "
 					 "WHERE s.userid OPERATOR(pg_catalog.=) $1 AND s.dbid OPERATOR(pg_catalog.=) $2) "
-					 "SELECT pg_catalog.coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object("
+					 "SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object("
 					 "'queryid', a.queryid, 'toplevel', a.toplevel, 'query', a.query, "
-					 "'calls', a.calls OPERATOR(pg_catalog.-) pg_catalog.coalesce(b.calls, 0), "
-					 "'total_ms', a.total OPERATOR(pg_catalog.-) pg_catalog.coalesce(b.total, 0), "
-					 "'rows', a.rows OPERATOR(pg_catalog.-) pg_catalog.coalesce(b.rows, 0), "
-					 "'hit', a.hit OPERATOR(pg_catalog.-) pg_catalog.coalesce(b.hit, 0), "
-					 "'read', a.read OPERATOR(pg_catalog.-) pg_catalog.coalesce(b.read, 0), "
-					 "'tread', a.tread OPERATOR(pg_catalog.-) pg_catalog.coalesce(b.tread, 0), "
-					 "'twritten', a.twritten OPERATOR(pg_catalog.-) pg_catalog.coalesce(b.twritten, 0), "
-					 "'wal', a.wal OPERATOR(pg_catalog.-) pg_catalog.coalesce(b.wal, 0)"
+					 "'calls', a.calls OPERATOR(pg_catalog.-) coalesce(b.calls, 0), "
+					 "'total_ms', a.total OPERATOR(pg_catalog.-) coalesce(b.total, 0), "
+					 "'rows', a.rows OPERATOR(pg_catalog.-) coalesce(b.rows, 0), "
+					 "'hit', a.hit OPERATOR(pg_catalog.-) coalesce(b.hit, 0), "
+					 "'read', a.read OPERATOR(pg_catalog.-) coalesce(b.read, 0), "
+					 "'tread', a.tread OPERATOR(pg_catalog.-) coalesce(b.tread, 0), "
+					 "'twritten', a.twritten OPERATOR(pg_catalog.-) coalesce(b.twritten, 0), "
+					 "'wal', a.wal OPERATOR(pg_catalog.-) coalesce(b.wal, 0)"
 					 ")), '[]')::text "
 					 "FROM a LEFT JOIN b ON b.queryid OPERATOR(pg_catalog.=) a.queryid "
 					 "AND b.toplevel IS NOT DISTINCT FROM a.toplevel "
-					 "WHERE a.calls OPERATOR(pg_catalog.>) pg_catalog.coalesce(b.calls, 0)",
+					 "WHERE a.calls OPERATOR(pg_catalog.>) coalesce(b.calls, 0)",
 					 quote_identifier(rs_pgss_nsp));
 	vals[0] = ObjectIdGetDatum(GetUserId());
 	vals[1] = ObjectIdGetDatum(MyDatabaseId);
@@ -333,7 +337,8 @@ tb_runstats_count_exec(int64 queryid, int level)
 
 	if (rs_capture_self)
 	{
-		rs_self_qid = queryid;
+		if (rs_nself < RS_MAX_SELF)
+			rs_self_qids[rs_nself++] = queryid;
 		return;
 	}
 	if (!rs_open || rs_ended || rs_counts == NULL || queryid == 0)
@@ -474,11 +479,23 @@ tb_runstats_begin(void)
 	rs_nsnaps = 0;
 	rs_end_snap = NULL;
 	rs_min_level = INT_MAX;
-	rs_self_qid = 0;
+	rs_nself = 0;
 	rs_pgss_begin = NULL;
 	rs_pgss_delta = NULL;
 
-	rs_pgss_nsp = pgss_schema();
+	/* our own statements, which the end snapshot sees, are left out of the delta */
+	tb_runstats_listening = true;
+	rs_capture_self = true;
+	PG_TRY();
+	{
+		rs_pgss_nsp = pgss_schema();
+	}
+	PG_FINALLY();
+	{
+		rs_capture_self = false;
+		tb_runstats_listening = false;
+	}
+	PG_END_TRY();
 	rs_pgss = rs_pgss_nsp != NULL && pgss_preloaded();
 	if (rs_pgss)
 	{
@@ -687,7 +704,8 @@ static void
 store_statements(const char *run_table, int64 run_id, int64 harness_calls)
 {
 	Oid			types[8] = {INT8OID, TEXTOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
-	INT8OID, INT8OID, TEXTOID};
+	INT8OID, INT8ARRAYOID, TEXTOID};
+	Datum		selfs[RS_MAX_SELF];
 	Datum		vals[8];
 	char		nulls[8];
 	int			n = rs_counts ? (int) hash_get_num_entries(rs_counts) : 0;
@@ -720,14 +738,16 @@ store_statements(const char *run_table, int64 run_id, int64 harness_calls)
 	vals[3] = PointerGetDatum(construct_array(execs, i, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	vals[4] = PointerGetDatum(construct_array(tops, ntops, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	vals[5] = Int64GetDatum(harness_calls);
-	vals[6] = Int64GetDatum(rs_self_qid);
+	for (i = 0; i < rs_nself; i++)
+		selfs[i] = Int64GetDatum(rs_self_qids[i]);
+	vals[6] = PointerGetDatum(construct_array(selfs, rs_nself, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	vals[7] = CStringGetTextDatum(run_table);
 	tb_bookkeeping_begin(&bk);
 	rc = SPI_execute_with_args(
 							   "WITH d AS (SELECT * FROM pg_catalog.jsonb_to_recordset($2::jsonb) AS x(queryid bigint, "
 							   "toplevel boolean, query text, calls bigint, total_ms float8, rows bigint, hit bigint, "
 							   "read bigint, tread bigint, twritten bigint, wal numeric)), "
-							   "o AS (SELECT * FROM pg_catalog.unnest($3, $4) AS u(queryid, execs)) "
+							   "o AS (SELECT * FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)) AS u(queryid, execs)) "
 							   "INSERT INTO " TB_SCHEMA ".run_statements (run_table, run_id, queryid, toplevel, query, calls, "
 							   "total_exec_ms, rows, shared_blks_hit, shared_blks_read, temp_blks_read, "
 							   "temp_blks_written, wal_bytes, own_calls, harness_statement, exact) "
@@ -738,7 +758,7 @@ store_statements(const char *run_table, int64 run_id, int64 harness_calls)
 							   "THEN d.calls OPERATOR(pg_catalog.=) $6 "
 							   "WHEN o.execs IS NULL THEN NULL ELSE d.calls OPERATOR(pg_catalog.=) o.execs END "
 							   "FROM d LEFT JOIN o ON o.queryid OPERATOR(pg_catalog.=) d.queryid "
-							   "WHERE d.queryid OPERATOR(pg_catalog.<>) $7",
+							   "WHERE d.queryid OPERATOR(pg_catalog.<>) ALL ($7)",
 							   8, types, vals, nulls, false, 0);
 	tb_bookkeeping_end(&bk);
 	if (rc != SPI_OK_INSERT)
