@@ -34,7 +34,7 @@ TAP_TESTS      = 1
 PROVE_TESTS   := $(sort $(foreach r,$(ROOMS),$(wildcard test/t/$(r)/*.pl)))
 
 # Pure C parts (no backend calls) are also linked into a server-free unit-test binary.
-UNIT_SRCS   = src/core/prng.c src/core/stats.c src/core/histogram.c src/tasker/dagshape.c
+UNIT_SRCS   = src/core/prng.c src/core/stats.c src/core/histogram.c src/core/drift.c src/tasker/dagshape.c
 UNIT_TESTS := test/unit/main.c $(sort $(foreach r,$(ROOMS),$(wildcard test/unit/$(r)/*.c)))
 EXTRA_CLEAN = test/unit/run_unit $(DATA_built) $(addprefix results/,$(ROOMS))
 

@@ -22,10 +22,25 @@
  *	missing		the case has a baseline run but no candidate run;
  *	new			the case has a candidate run but no baseline run;
  *	failed		either run has a status other than 'ok' or has no samples;
+ *	unstable	either run drifted: the median of its last third of calls
+ *				over that of its first third has a bootstrap interval wholly
+ *				outside 1 +/- noise (tb_drift_ci; not for bench_ab, whose
+ *				interleaved sides share any drift), unless the verdict is
+ *				slower or faster by more than the drift's far end (the
+ *				ratio's CI beyond max(drift_high, 1 / drift_low)): drift that
+ *				size cannot make the change;
  *	slower		p_value < alpha AND ci_low  > 1 + noise;
  *	faster		p_value < alpha AND ci_high < 1 - noise;
  *	unchanged	1 - noise <= ci_low AND ci_high <= 1 + noise;
  *	inconclusive otherwise.
+ *
+ * Repeats: when compare() finds on both sides a whole group of repeats of a
+ * case (run_suite(..., repeats => k): the k latest runs of the case under
+ * the label carry env.repeat 1..k), the CI is the hierarchical bootstrap of
+ * tb_hier_median_ratio_ci (repeats resampled, then each one's median), the
+ * ratio that of the means of the repeats' medians, and the p50s, n and
+ * p_value those of the pooled samples; so run-to-run drift widens the
+ * interval instead of producing verdicts.
  *
  * Arguments: noise in [0, 1), alpha in [COMPARE_MIN_ALPHA, 1); the two
  * sides must differ (compare(L, L) and compare_runs(r, r) are errors: a run
@@ -53,6 +68,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "funcapi.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -64,11 +80,15 @@
 #include "utils/tuplestore.h"
 
 #include "core/compare.h"
+#include "core/drift.h"
 #include "core/stats.h"
 #include "util.h"
 
 /* bootstrap resamples of the ratio's CI */
 #define COMPARE_RESAMPLES 10000
+
+/* bootstrap resamples of a run's drift interval */
+#define DRIFT_RESAMPLES 2000
 
 /* samples fetched per cursor round trip */
 #define FETCH_CHUNK 10000
@@ -83,6 +103,10 @@ typedef struct cmp_case
 	char	   *case_name;		/* NULL allowed */
 	int64		run_a;			/* baseline run, 0 = none */
 	int64		run_b;			/* candidate run, 0 = none */
+	int			ngroup_a;		/* runs in the baseline's group of repeats (0: none) */
+	int64	   *group_a;
+	int			ngroup_b;
+	int64	   *group_b;
 } cmp_case;
 
 /* one side of a comparison, read from tas_bench.runs */
@@ -97,6 +121,8 @@ typedef struct cmp_side
 	double		metric[4];		/* rows, shared hit, shared read, WAL bytes per call */
 	int64	   *ns;				/* sorted samples */
 	size_t		n;
+	bool		drift_known;	/* drift judged (enough calls, check_drift) */
+	tb_stats_ci drift;			/* last third / first third of the calls */
 } cmp_side;
 
 /* state shared by all the cases of one call */
@@ -106,6 +132,7 @@ typedef struct cmp_state
 	double		alpha;
 	bool		read_only;		/* SPI read_only flag */
 	bool		have_plans;		/* tas_bench.plans exists */
+	bool		check_drift;	/* judge each run's drift (not for bench_ab) */
 	SPIPlanPtr	samples_plan;
 	Tuplestorestate *tupstore;
 	TupleDesc	tupdesc;
@@ -211,6 +238,28 @@ getint8(HeapTuple tup, TupleDesc td, int col, bool *isnull)
 	return *isnull ? 0 : DatumGetInt64(d);
 }
 
+/* an int8[] column without NULL elements as a palloc'd array (NULL, 0 when NULL) */
+static int64 *
+getint8array(HeapTuple tup, TupleDesc td, int col, int *n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, td, col, &isnull);
+	Datum	   *elems;
+	bool	   *enulls;
+	int64	   *out;
+	int			i;
+
+	*n = 0;
+	if (isnull)
+		return NULL;
+	deconstruct_array(DatumGetArrayTypeP(d), INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &elems, &enulls, n);
+	out = palloc(sizeof(int64) * Max(*n, 1));
+	for (i = 0; i < *n; i++)
+		out[i] = enulls[i] ? 0 : DatumGetInt64(elems[i]);
+	return out;
+}
+
 static double
 getfloat8(HeapTuple tup, TupleDesc td, int col, bool *isnull)
 {
@@ -262,7 +311,8 @@ read_run(cmp_state *st, int64 run_id, cmp_side *side, char **suite, char **case_
 
 /*
  * Read every sample of a run through a cursor (FETCH_CHUNK rows at a time)
- * into a growing array in the current memory context, then sort it.
+ * in call order into a growing array in the current memory context, judge
+ * the run's drift from that order (when st->check_drift), then sort it.
  */
 static void
 read_samples(cmp_state *st, int64 run_id, cmp_side *side)
@@ -301,6 +351,18 @@ read_samples(cmp_state *st, int64 run_id, cmp_side *side)
 	}
 	SPI_cursor_close(portal);
 	side->n = n;
+	if (st->check_drift && n >= TB_DRIFT_MIN_N)
+	{
+		int64	   *scratch = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * n);
+		double	   *work = palloc(sizeof(double) * DRIFT_RESAMPLES);
+
+		side->drift_known =
+			tb_drift_ci((int64_t *) side->ns, n, 1.0 - st->alpha, DRIFT_RESAMPLES,
+						(uint64) n ^ (uint64) side->ns[n / 2], (int64_t *) scratch,
+						work, &side->drift) == TB_STATS_OK;
+		pfree(scratch);
+		pfree(work);
+	}
 	tb_stats_sort_int64((int64_t *) side->ns, n);
 }
 
@@ -384,6 +446,255 @@ fmt_num(double x)
 	return psprintf("%.4g", x);
 }
 
+/* the repeats of one side, each run's samples sorted, and all of them pooled */
+typedef struct cmp_group
+{
+	int			k;
+	tb_repeat  *reps;
+	cmp_side   *runs;
+	int64	   *ids;
+} cmp_group;
+
+/*
+ * Read the runs of a group of repeats: those with status ok and samples
+ * count (the latest run, *side, is one of them and is ok); *side gets the
+ * pooled samples.  Returns the number of repeats kept.
+ */
+static int
+read_group(cmp_state *st, const int64 *ids, int n, cmp_side *side, cmp_group *g)
+{
+	size_t		total = 0;
+	size_t		at = 0;
+	int			i;
+
+	g->k = 0;
+	g->reps = palloc(sizeof(tb_repeat) * n);
+	g->runs = palloc0(sizeof(cmp_side) * n);
+	g->ids = palloc(sizeof(int64) * n);
+	for (i = 0; i < n; i++)
+	{
+		cmp_side   *r = &g->runs[g->k];
+
+		CHECK_FOR_INTERRUPTS();
+		if (!read_run(st, ids[i], r, NULL, NULL) || strcmp(r->status, "ok") != 0)
+			continue;
+		read_samples(st, ids[i], r);
+		if (r->n == 0)
+			continue;
+		g->reps[g->k].ns = (const int64_t *) r->ns;
+		g->reps[g->k].n = r->n;
+		g->ids[g->k] = ids[i];
+		total += r->n;
+		g->k++;
+	}
+	side->ns = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * Max(total, 1));
+	for (i = 0; i < g->k; i++)
+	{
+		memcpy(side->ns + at, g->runs[i].ns, sizeof(int64) * g->runs[i].n);
+		at += g->runs[i].n;
+	}
+	side->n = total;
+	tb_stats_sort_int64((int64_t *) side->ns, total);
+	return g->k;
+}
+
+/*
+ * Status and samples of both sides; sets verdict and note and returns false
+ * when there is nothing to time (missing, new, failed).  With groups of
+ * repeats on both sides, ga and gb hold them and a, b the pooled samples.
+ */
+static bool
+load_case(cmp_state *st, const cmp_case *c, cmp_side *a, cmp_side *b,
+		  cmp_group *ga, cmp_group *gb, const char **verdict, char **note)
+{
+	memset(a, 0, sizeof(*a));
+	memset(b, 0, sizeof(*b));
+	ga->k = gb->k = 0;
+	if (c->run_a != 0 && !read_run(st, c->run_a, a, NULL, NULL))
+		elog(ERROR, "run " INT64_FORMAT " vanished", c->run_a);
+	if (c->run_b != 0 && !read_run(st, c->run_b, b, NULL, NULL))
+		elog(ERROR, "run " INT64_FORMAT " vanished", c->run_b);
+
+	if (!b->present)
+	{
+		*verdict = "missing";
+		*note = psprintf("no candidate run of this case");
+		return false;
+	}
+	if (!a->present)
+	{
+		*verdict = "new";
+		*note = psprintf("no baseline run of this case");
+		return false;
+	}
+	if (strcmp(a->status, "ok") != 0 || strcmp(b->status, "ok") != 0)
+	{
+		cmp_side   *f = strcmp(a->status, "ok") != 0 ? a : b;
+		int64		fid = f == a ? c->run_a : c->run_b;
+
+		*verdict = "failed";
+		*note = psprintf("%s run " INT64_FORMAT " has status %s%s%s",
+						 f == a ? "baseline" : "candidate", fid, f->status,
+						 f->error ? ": " : "", f->error ? f->error : "");
+		return false;
+	}
+	if (c->ngroup_a >= 2 && c->ngroup_b >= 2)
+	{
+		if (read_group(st, c->group_a, c->ngroup_a, a, ga) < 2 ||
+			read_group(st, c->group_b, c->ngroup_b, b, gb) < 2)
+			ga->k = gb->k = 0;	/* fewer than two usable repeats: as one run */
+	}
+	if (ga->k == 0)
+	{
+		read_samples(st, c->run_a, a);
+		read_samples(st, c->run_b, b);
+	}
+	if (a->n == 0 || b->n == 0)
+	{
+		*verdict = "failed";
+		*note = psprintf("%s run " INT64_FORMAT " has no samples",
+						 a->n == 0 ? "baseline" : "candidate",
+						 a->n == 0 ? c->run_a : c->run_b);
+		return false;
+	}
+	return true;
+}
+
+/* the first run of a side (or of its repeats) that drifted, or NULL */
+static const cmp_side *
+drifted(const cmp_state *st, const cmp_side *one, int64 one_id,
+		const cmp_group *g, int64 *id)
+{
+	int			i;
+
+	if (g->k == 0)
+	{
+		*id = one_id;
+		return one->drift_known && tb_drift_unstable(&one->drift, st->noise) ? one : NULL;
+	}
+	for (i = 0; i < g->k; i++)
+	{
+		if (g->runs[i].drift_known && tb_drift_unstable(&g->runs[i].drift, st->noise))
+		{
+			*id = g->ids[i];
+			return &g->runs[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The ratio's CI, the rank test and the verdict of two sides with samples.
+ */
+static void
+judge_timing(cmp_state *st, const cmp_case *c, cmp_side *a, cmp_side *b,
+			 const cmp_group *ga, const cmp_group *gb,
+			 tb_stats_ci *ci, tb_stats_mw *mw, const char **verdict, char **note)
+{
+	double	   *work = palloc(sizeof(double) * COMPARE_RESAMPLES);
+	bool		significant;
+	char	   *why;
+	const cmp_side *d = NULL;
+	const char *which = NULL;
+	int64		did = 0;
+
+	/* p50 from the samples themselves (equals runs.p50_ns for real runs) */
+	a->p50_ns = tb_stats_quantile((int64_t *) a->ns, a->n, 0.5);
+	b->p50_ns = tb_stats_quantile((int64_t *) b->ns, b->n, 0.5);
+	a->p50_null = b->p50_null = false;
+	/*
+	 * The same samples on both sides (a run and its export imported
+	 * elsewhere, a copy): no difference at all, so the interval is the point
+	 * 1, not the spread two independent draws would have.  (Not for groups
+	 * of repeats: the same pooled samples can be split into repeats
+	 * differently.)
+	 */
+	if (ga->k >= 2)
+	{
+		if (tb_hier_median_ratio_ci(ga->reps, ga->k, gb->reps, gb->k, 1.0 - st->alpha,
+									COMPARE_RESAMPLES, samples_seed(a, b), work, ci) != TB_STATS_OK)
+			elog(ERROR, "hierarchical bootstrap of the ratio failed");
+	}
+	else if (a->n == b->n && memcmp(a->ns, b->ns, sizeof(int64) * a->n) == 0)
+		ci->estimate = ci->low = ci->high = 1.0;
+	else if (tb_stats_bootstrap_median_ratio_ci((int64_t *) a->ns, a->n, (int64_t *) b->ns, b->n,
+												1.0 - st->alpha, COMPARE_RESAMPLES,
+												samples_seed(a, b), work, ci) != TB_STATS_OK)
+		elog(ERROR, "bootstrap of the ratio failed");
+	if (tb_stats_mann_whitney((int64_t *) a->ns, a->n, (int64_t *) b->ns, b->n,
+							  TB_STATS_MW_AUTO, mw) != TB_STATS_OK)
+		elog(ERROR, "Mann-Whitney test failed");
+	pfree(work);
+
+	significant = mw->p_value < st->alpha;
+	why = psprintf("ratio %s, %g%% CI [%s, %s]%s, p = %s",
+				   fmt_num(ci->estimate), 100.0 * (1.0 - st->alpha),
+				   fmt_num(ci->low), fmt_num(ci->high),
+				   ga->k >= 2 ? psprintf(" over %d and %d repeats", ga->k, gb->k) : "",
+				   fmt_num(mw->p_value));
+	if (significant && ci->low > 1.0 + st->noise)
+	{
+		*verdict = "slower";
+		*note = psprintf("%s: p < alpha %g and CI above 1 + noise %g", why, st->alpha, st->noise);
+	}
+	else if (significant && ci->high < 1.0 - st->noise)
+	{
+		*verdict = "faster";
+		*note = psprintf("%s: p < alpha %g and CI below 1 - noise %g", why, st->alpha, st->noise);
+	}
+	else if (ci->low >= 1.0 - st->noise && ci->high <= 1.0 + st->noise)
+	{
+		*verdict = "unchanged";
+		*note = psprintf("%s: CI within 1 +/- noise %g", why, st->noise);
+	}
+	else
+	{
+		*verdict = "inconclusive";
+		if (ci->low > 1.0 + st->noise || ci->high < 1.0 - st->noise)
+			*note = psprintf("%s: CI outside 1 +/- noise %g but p >= alpha %g",
+							 why, st->noise, st->alpha);
+		else
+			*note = psprintf("%s: CI crosses 1 %s noise %g",
+							 why, ci->high > 1.0 + st->noise ? "+" : "-", st->noise);
+	}
+
+	/*
+	 * A run that drifted inside itself beyond noise makes the verdict
+	 * unstable, unless the change is larger than the drift could make it:
+	 * slower stands when the CI's low end is above the drift's far end (and
+	 * faster likewise), since drift that large cannot produce it.
+	 */
+	if (st->check_drift)
+	{
+		int64		bid = 0;
+		const cmp_side *db = drifted(st, b, c->run_b, gb, &bid);
+
+		if ((d = drifted(st, a, c->run_a, ga, &did)) != NULL)
+			which = "baseline";
+		/* of two drifted sides, the one that drifted farther */
+		if (db && (!d || Max(db->drift.high, 1.0 / db->drift.low) >
+				   Max(d->drift.high, 1.0 / d->drift.low)))
+		{
+			d = db;
+			did = bid;
+			which = "candidate";
+		}
+	}
+	if (which)
+	{
+		double		far = Max(d->drift.high, 1.0 / d->drift.low);
+
+		if (!((strcmp(*verdict, "slower") == 0 && ci->low > far) ||
+			  (strcmp(*verdict, "faster") == 0 && ci->high < 1.0 / far)))
+		{
+			*verdict = "unstable";
+			*note = psprintf("%s run " INT64_FORMAT " drifted: its last third of calls over its first, %s [%s, %s], lies outside 1 +/- noise %g and could make the difference (see tas_bench.run_stability); %s",
+							 which, did, fmt_num(d->drift.estimate), fmt_num(d->drift.low),
+							 fmt_num(d->drift.high), st->noise, why);
+		}
+	}
+}
+
 /*
  * Compare one case and append its row to the tuplestore.  All memory is
  * allocated in st->casecxt, reset by the caller.
@@ -395,9 +706,11 @@ compare_pair(cmp_state *st, const cmp_case *c)
 	bool		nulls[COMPARE_NATTS];
 	cmp_side	a;
 	cmp_side	b;
+	cmp_group	ga;
+	cmp_group	gb;
 	const char *verdict = NULL;
 	char	   *note = NULL;
-	bool		timing = false;
+	bool		timing;
 	tb_stats_ci ci;
 	tb_stats_mw mw;
 	bool		plan_null;
@@ -405,107 +718,9 @@ compare_pair(cmp_state *st, const cmp_case *c)
 	int			i;
 
 	memset(nulls, true, sizeof(nulls));
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-
-	if (c->run_a != 0 && !read_run(st, c->run_a, &a, NULL, NULL))
-		elog(ERROR, "run " INT64_FORMAT " vanished", c->run_a);
-	if (c->run_b != 0 && !read_run(st, c->run_b, &b, NULL, NULL))
-		elog(ERROR, "run " INT64_FORMAT " vanished", c->run_b);
-
-	if (!b.present)
-	{
-		verdict = "missing";
-		note = psprintf("no candidate run of this case");
-	}
-	else if (!a.present)
-	{
-		verdict = "new";
-		note = psprintf("no baseline run of this case");
-	}
-	else if (strcmp(a.status, "ok") != 0 || strcmp(b.status, "ok") != 0)
-	{
-		cmp_side   *f = strcmp(a.status, "ok") != 0 ? &a : &b;
-		int64		fid = f == &a ? c->run_a : c->run_b;
-
-		verdict = "failed";
-		note = psprintf("%s run " INT64_FORMAT " has status %s%s%s",
-						f == &a ? "baseline" : "candidate", fid, f->status,
-						f->error ? ": " : "", f->error ? f->error : "");
-	}
-	else
-	{
-		read_samples(st, c->run_a, &a);
-		read_samples(st, c->run_b, &b);
-		if (a.n == 0 || b.n == 0)
-		{
-			verdict = "failed";
-			note = psprintf("%s run " INT64_FORMAT " has no samples",
-							a.n == 0 ? "baseline" : "candidate",
-							a.n == 0 ? c->run_a : c->run_b);
-		}
-		else
-			timing = true;
-	}
-
+	timing = load_case(st, c, &a, &b, &ga, &gb, &verdict, &note);
 	if (timing)
-	{
-		double	   *work = palloc(sizeof(double) * COMPARE_RESAMPLES);
-		bool		significant;
-		char	   *why;
-
-		/* p50 from the samples themselves (equals runs.p50_ns for real runs) */
-		a.p50_ns = tb_stats_quantile((int64_t *) a.ns, a.n, 0.5);
-		b.p50_ns = tb_stats_quantile((int64_t *) b.ns, b.n, 0.5);
-		a.p50_null = b.p50_null = false;
-		/*
-		 * The same samples on both sides (a run and its export imported
-		 * elsewhere, a copy): no difference at all, so the interval is the
-		 * point 1, not the spread two independent draws would have.
-		 */
-		if (a.n == b.n && memcmp(a.ns, b.ns, sizeof(int64) * a.n) == 0)
-			ci.estimate = ci.low = ci.high = 1.0;
-		else if (tb_stats_bootstrap_median_ratio_ci((int64_t *) a.ns, a.n, (int64_t *) b.ns, b.n,
-													1.0 - st->alpha, COMPARE_RESAMPLES,
-													samples_seed(&a, &b), work, &ci) != TB_STATS_OK)
-			elog(ERROR, "bootstrap of the ratio failed");
-		if (tb_stats_mann_whitney((int64_t *) a.ns, a.n, (int64_t *) b.ns, b.n,
-								  TB_STATS_MW_AUTO, &mw) != TB_STATS_OK)
-			elog(ERROR, "Mann-Whitney test failed");
-		pfree(work);
-
-		significant = mw.p_value < st->alpha;
-		why = psprintf("ratio %s, %g%% CI [%s, %s], p = %s",
-					   fmt_num(ci.estimate), 100.0 * (1.0 - st->alpha),
-					   fmt_num(ci.low), fmt_num(ci.high), fmt_num(mw.p_value));
-		if (significant && ci.low > 1.0 + st->noise)
-		{
-			verdict = "slower";
-			note = psprintf("%s: p < alpha %g and CI above 1 + noise %g",
-							why, st->alpha, st->noise);
-		}
-		else if (significant && ci.high < 1.0 - st->noise)
-		{
-			verdict = "faster";
-			note = psprintf("%s: p < alpha %g and CI below 1 - noise %g",
-							why, st->alpha, st->noise);
-		}
-		else if (ci.low >= 1.0 - st->noise && ci.high <= 1.0 + st->noise)
-		{
-			verdict = "unchanged";
-			note = psprintf("%s: CI within 1 +/- noise %g", why, st->noise);
-		}
-		else
-		{
-			verdict = "inconclusive";
-			if (ci.low > 1.0 + st->noise || ci.high < 1.0 - st->noise)
-				note = psprintf("%s: CI outside 1 +/- noise %g but p >= alpha %g",
-								why, st->noise, st->alpha);
-			else
-				note = psprintf("%s: CI crosses 1 %s noise %g",
-								why, ci.high > 1.0 + st->noise ? "+" : "-", st->noise);
-		}
-	}
+		judge_timing(st, c, &a, &b, &ga, &gb, &ci, &mw, &verdict, &note);
 
 	/* suite, case_name */
 	if (c->suite)
@@ -619,7 +834,7 @@ state_start(cmp_state *st)
 	}
 	SPI_freetuptable(SPI_tuptable);
 
-	st->samples_plan = SPI_prepare("SELECT ns FROM " TB_SCHEMA ".samples WHERE run_id = $1",
+	st->samples_plan = SPI_prepare("SELECT ns FROM " TB_SCHEMA ".samples WHERE run_id = $1 ORDER BY seq",
 								   1, argtypes);
 	if (st->samples_plan == NULL)
 		elog(ERROR, "could not prepare the samples query: %s", SPI_result_code_string(SPI_result));
@@ -647,6 +862,7 @@ begin_call(FunctionCallInfo fcinfo, cmp_state *st)
 	st->noise = tb_compare_noise_arg(fcinfo, 2);
 	st->alpha = tb_compare_alpha_arg(fcinfo, 3);
 	st->read_only = true;
+	st->check_drift = true;
 	init_srf(fcinfo, st);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -721,24 +937,39 @@ tas_bench_compare(PG_FUNCTION_ARGS)
 
 	/*
 	 * The cases: every (suite, coalesce(case_name, name)) with a run of
-	 * either label, each with its latest run (highest run_id) of each label.
-	 * NULL suites and names match NULL.
+	 * either label, each with its latest run (highest run_id) of each label,
+	 * and that run's group of repeats: when it carries env.repeats = k >= 2,
+	 * the k latest runs of the case under the label if they carry repeat
+	 * numbers 1..k each once.  NULL suites and names match NULL.
 	 */
 	args[0] = CStringGetTextDatum(baseline);
 	args[1] = CStringGetTextDatum(candidate);
 	rc = SPI_execute_with_args(
 							   "WITH r AS ("
-							   "  SELECT DISTINCT ON (label, suite, coalesce(case_name, name)) "
-							   "         label, suite, coalesce(case_name, name) AS c, run_id "
-							   "    FROM " TB_SCHEMA ".runs WHERE label IN ($1, $2) "
-							   "   ORDER BY label, suite, coalesce(case_name, name), run_id DESC), "
-							   "k AS (SELECT DISTINCT suite, c FROM r) "
-							   "SELECT k.suite, k.c, "
-							   "       (SELECT run_id FROM r WHERE r.label = $1 AND r.suite IS NOT DISTINCT FROM k.suite "
-							   "           AND r.c IS NOT DISTINCT FROM k.c), "
-							   "       (SELECT run_id FROM r WHERE r.label = $2 AND r.suite IS NOT DISTINCT FROM k.suite "
-							   "           AND r.c IS NOT DISTINCT FROM k.c) "
-							   "  FROM k ORDER BY k.suite COLLATE \"C\", k.c COLLATE \"C\"",
+							   "  SELECT label, suite, coalesce(case_name, name) AS c, run_id, "
+							   "         CASE WHEN env ->> 'repeats' ~ '^[0-9]{1,4}$' THEN (env ->> 'repeats')::int END AS k, "
+							   "         CASE WHEN env ->> 'repeat' ~ '^[0-9]{1,4}$' THEN (env ->> 'repeat')::int END AS rep "
+							   "    FROM " TB_SCHEMA ".runs WHERE label IN ($1, $2)), "
+							   "l AS ("
+							   "  SELECT DISTINCT ON (label, suite, c) label, suite, c, run_id, k FROM r "
+							   "   ORDER BY label, suite, c, run_id DESC), "
+							   "g AS ("
+							   "  SELECT l.label, l.suite, l.c, l.run_id, "
+							   "         CASE WHEN l.k >= 2 THEN ("
+							   "           SELECT CASE WHEN count(*) = l.k AND count(DISTINCT x.rep) = l.k "
+							   "                        AND bool_and(x.k = l.k AND x.rep BETWEEN 1 AND l.k) "
+							   "                       THEN array_agg(x.run_id ORDER BY x.run_id) END "
+							   "             FROM (SELECT r.run_id, r.k, r.rep FROM r "
+							   "                    WHERE r.label = l.label AND r.suite IS NOT DISTINCT FROM l.suite "
+							   "                      AND r.c IS NOT DISTINCT FROM l.c "
+							   "                    ORDER BY r.run_id DESC LIMIT l.k) x) END AS grp "
+							   "    FROM l), "
+							   "k AS (SELECT DISTINCT suite, c FROM g) "
+							   "SELECT k.suite, k.c, a.run_id, b.run_id, a.grp, b.grp "
+							   "  FROM k "
+							   "  LEFT JOIN g a ON a.label = $1 AND a.suite IS NOT DISTINCT FROM k.suite AND a.c IS NOT DISTINCT FROM k.c "
+							   "  LEFT JOIN g b ON b.label = $2 AND b.suite IS NOT DISTINCT FROM k.suite AND b.c IS NOT DISTINCT FROM k.c "
+							   " ORDER BY k.suite COLLATE \"C\", k.c COLLATE \"C\"",
 							   2, argtypes, args, NULL, st.read_only, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read tas_bench.runs: %s", SPI_result_code_string(rc));
@@ -754,6 +985,8 @@ tas_bench_compare(PG_FUNCTION_ARGS)
 		cases[i].case_name = SPI_getvalue(tup, td, 2);
 		cases[i].run_a = getint8(tup, td, 3, &isnull);
 		cases[i].run_b = getint8(tup, td, 4, &isnull);
+		cases[i].group_a = getint8array(tup, td, 5, &cases[i].ngroup_a);
+		cases[i].group_b = getint8array(tup, td, 6, &cases[i].ngroup_b);
 	}
 	SPI_freetuptable(SPI_tuptable);
 
@@ -799,7 +1032,7 @@ Datum
 tas_bench_compare_runs(PG_FUNCTION_ARGS)
 {
 	cmp_state	st;
-	cmp_case	c;
+	cmp_case	c = {0};
 	char	   *suite_a = NULL;
 	char	   *suite_b = NULL;
 	char	   *case_a = NULL;
@@ -860,7 +1093,7 @@ void
 tb_compare_pair(tb_compare_out *out, const char *suite, const char *case_name,
 				int64 run_a, int64 run_b)
 {
-	cmp_case	c;
+	cmp_case	c = {0};
 	tb_bookkeeping bk;
 
 	tb_bookkeeping_begin(&bk);
@@ -874,4 +1107,50 @@ tb_compare_pair(tb_compare_out *out, const char *suite, const char *case_name,
 	c.run_b = run_b;
 	run_case(&out->st, &c);
 	tb_bookkeeping_end(&bk);
+}
+
+/* ----------------------------------------------------------------
+ *		tas_bench.run_stability(run_id, noise, alpha)
+ * ----------------------------------------------------------------
+ */
+
+PG_FUNCTION_INFO_V1(tas_bench_run_stability);
+Datum
+tas_bench_run_stability(PG_FUNCTION_ARGS)
+{
+	cmp_state	st;
+	cmp_side	side;
+	TupleDesc	tupdesc;
+	Datum		values[5];
+	bool		nulls[5] = {false, true, true, true, true};
+	int64		run_id;
+
+	memset(&st, 0, sizeof(st));
+	memset(&side, 0, sizeof(side));
+	tb_require_arg(fcinfo, 0, "run_id", "Pass a run_id of tas_bench.runs.");
+	run_id = PG_GETARG_INT64(0);
+	st.noise = tb_compare_noise_arg(fcinfo, 1);
+	st.alpha = tb_compare_alpha_arg(fcinfo, 2);
+	st.read_only = true;
+	st.check_drift = true;
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	check_run(&st, "run_id", run_id, NULL, NULL);
+	state_start(&st);
+	read_samples(&st, run_id, &side);
+	values[0] = Int64GetDatum((int64) side.n);
+	if (side.drift_known)
+	{
+		values[1] = Float8GetDatum(side.drift.estimate);
+		values[2] = Float8GetDatum(side.drift.low);
+		values[3] = Float8GetDatum(side.drift.high);
+		values[4] = BoolGetDatum(tb_drift_unstable(&side.drift, st.noise));
+		nulls[1] = nulls[2] = nulls[3] = nulls[4] = false;
+	}
+	SPI_finish();
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

@@ -47,7 +47,16 @@ RETURNS SETOF @extschema@.comparison LANGUAGE C STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'tas_bench_compare_runs';
 
 COMMENT ON FUNCTION @extschema@.compare_runs(bigint, bigint, float8, float8) IS
-  'Compare run run_b (candidate) with run run_a (baseline): one row with the same columns and verdict rules as tas_bench.compare() (failed, slower, faster, unchanged or inconclusive). suite and case_name show both runs'' values when they differ ("x vs y"); run_a and run_b must differ (a run compared with itself is an error)';
+  'Compare run run_b (candidate) with run run_a (baseline): one row with the same columns and verdict rules as tas_bench.compare() (failed, unstable, slower, faster, unchanged or inconclusive). suite and case_name show both runs'' values when they differ ("x vs y"); run_a and run_b must differ (a run compared with itself is an error)';
+
+CREATE FUNCTION @extschema@.run_stability(run_id bigint, noise float8 DEFAULT 0.05, alpha float8 DEFAULT 0.05,
+                                          OUT calls bigint, OUT drift float8, OUT drift_ci_low float8,
+                                          OUT drift_ci_high float8, OUT unstable boolean)
+LANGUAGE C STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'tas_bench_run_stability';
+
+COMMENT ON FUNCTION @extschema@.run_stability(bigint, float8, float8) IS
+  'Drift inside one run: drift = median of its last third of calls (in call order) / median of its first third, with its (1 - alpha) bootstrap interval; unstable when the whole interval lies outside 1 +/- noise (a step change or a trend, e.g. a cache warming or another load starting half-way). compare() and compare_runs() answer unstable for such a run (bench_ab does not: its interleaved sides share any drift). NULL drift and unstable with fewer than 30 calls; errors for a run that does not exist or is not visible';
 
 CREATE FUNCTION @extschema@.bench_ab(
     sql_a text,

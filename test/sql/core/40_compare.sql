@@ -7,7 +7,8 @@
 SET client_min_messages = notice;
 SET tas_bench.progress_interval = 0;
 
--- cmp_run: one synthetic run, samples base + step * g for g = 1 .. n
+-- cmp_run: one synthetic run, samples base + step * g for g = 1 .. n in a
+-- scrambled call order (a steady run: a trend in call order is drift)
 CREATE FUNCTION cmp_run(id bigint, lbl text, suite_ text, case_ text,
                         base bigint, step bigint, n int DEFAULT 200,
                         status_ text DEFAULT 'ok', rows_ float8 DEFAULT 1,
@@ -20,7 +21,7 @@ RETURNS void LANGUAGE sql AS $$
           CASE WHEN status_ = 'failed' THEN 'division by zero' END,
           n, 0, n, rows_, hit, 0, 0);
   INSERT INTO tas_bench.samples (run_id, seq, ns, rows)
-  SELECT id, g, base + step * g, 1 FROM generate_series(1, n) g;
+  SELECT id, row_number() OVER (ORDER BY md5(g::text)), base + step * g, 1 FROM generate_series(1, n) g;
   UPDATE tas_bench.runs r
      SET p50_ns = (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY ns)
                      FROM tas_bench.samples s WHERE s.run_id = r.run_id)
@@ -119,6 +120,60 @@ SELECT case_name, verdict, ratio, round(ratio_ci_low::numeric, 4) AS ci_low,
 INSERT INTO tas_bench.runs (run_id, name, label, sql, mode, status, iterations, warmup)
 VALUES (900020, 'empty', 'other', 'SELECT 1', 'shared', 'ok', 1, 0);
 SELECT verdict, note FROM tas_bench.compare_runs(900001, 900020);
+
+-- drift inside a run: a step of +30% half-way (in call order) makes the run
+-- unstable, and compare answers unstable whatever the ratio says
+SELECT cmp_run(900030, 'steady', 'drift', 'd', 10000, 10);
+INSERT INTO tas_bench.runs (run_id, name, label, suite, sql, mode, status, iterations, warmup, n, p50_ns)
+VALUES (900031, 'd', 'stepped', 'drift', 'SELECT 1', 'shared', 'ok', 200, 0, 200, 11000);
+INSERT INTO tas_bench.samples (run_id, seq, ns, rows)
+SELECT 900031, g, CASE WHEN g <= 100 THEN 10000 ELSE 13000 END + g % 7, 1 FROM generate_series(1, 200) g;
+SELECT calls, round(drift::numeric, 3) AS drift, round(drift_ci_low::numeric, 3) AS ci_low,
+       round(drift_ci_high::numeric, 3) AS ci_high, unstable
+  FROM tas_bench.run_stability(900030);
+SELECT calls, round(drift::numeric, 3) AS drift, unstable FROM tas_bench.run_stability(900031);
+-- a wider noise band accepts it; too few calls are not judged
+SELECT unstable FROM tas_bench.run_stability(900031, noise => 0.5);
+SELECT cmp_run(900032, 'few', 'drift', 'd', 10000, 10, n => 20);
+SELECT calls, drift, unstable FROM tas_bench.run_stability(900032);
+SELECT verdict, note FROM tas_bench.compare_runs(900030, 900031);
+SELECT verdict FROM tas_bench.compare_runs(900031, 900030);
+-- a change larger than the drift could make stands: +10% drift, 1.9x slower
+INSERT INTO tas_bench.runs (run_id, name, label, suite, sql, mode, status, iterations, warmup, n, p50_ns)
+VALUES (900033, 'd', 'stepped', 'drift', 'SELECT 1', 'shared', 'ok', 200, 0, 200, 21000);
+INSERT INTO tas_bench.samples (run_id, seq, ns, rows)
+SELECT 900033, g, CASE WHEN g <= 100 THEN 20000 ELSE 22000 END + g % 7, 1 FROM generate_series(1, 200) g;
+SELECT verdict, round(ratio::numeric, 2) AS ratio FROM tas_bench.compare_runs(900030, 900033);
+SELECT * FROM tas_bench.run_stability(NULL);
+SELECT * FROM tas_bench.run_stability(-1);
+SELECT * FROM tas_bench.run_stability(900031, noise => 1);
+
+-- repeats: three runs per side (env.repeat 1..3) whose levels disagree by
+-- +/-10% on both sides.  One run against another of a different level is
+-- "slower"; the groups compared with the hierarchical bootstrap are not.
+DO $$
+BEGIN
+  FOR r IN 1 .. 3 LOOP
+    PERFORM cmp_run(900040 + r, 'rep_a', 'rep', 'x', 8000 + 1000 * r, 10);
+    PERFORM cmp_run(900050 + r, 'rep_b', 'rep', 'x', 8000 + 1000 * ((r % 3) + 1), 10);
+    PERFORM cmp_run(900060 + r, 'rep_c', 'rep', 'x', (1.3 * (8000 + 1000 * r))::bigint, 13);
+  END LOOP;
+  UPDATE tas_bench.runs SET env = jsonb_build_object('repeat', run_id % 10, 'repeats', 3)
+   WHERE run_id BETWEEN 900041 AND 900063;
+END
+$$;
+SELECT verdict FROM tas_bench.compare_runs(900041, 900052);
+SELECT verdict, baseline_n, candidate_n, round(ratio::numeric, 4) AS ratio,
+       round(ratio_ci_low::numeric, 3) < 0.95 OR round(ratio_ci_high::numeric, 3) > 1.05 AS wide,
+       note LIKE '%over 3 and 3 repeats%' AS hierarchical
+  FROM tas_bench.compare('rep_a', 'rep_b');
+-- every repeat 30% slower: caught
+SELECT verdict, round(ratio::numeric, 2) AS ratio, ratio_ci_low > 1.05 AS above
+  FROM tas_bench.compare('rep_a', 'rep_c');
+-- an incomplete group (repeat 2 missing) is compared as single runs
+UPDATE tas_bench.runs SET env = env || '{"repeat": 1}' WHERE run_id = 900052;
+SELECT verdict, baseline_n, candidate_n, note LIKE '%repeats%' AS hierarchical
+  FROM tas_bench.compare('rep_a', 'rep_b');
 
 -- plan_changed: NULL above, where the runs have no rows in tas_bench.plans;
 -- otherwise whether the sets of fingerprints (all levels) of the two runs differ

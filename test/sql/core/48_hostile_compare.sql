@@ -21,7 +21,7 @@ RETURNS void LANGUAGE sql AS $$
                               shared_hit_per_call, shared_read_per_call, wal_bytes_per_call)
   VALUES (id, case_, lbl, suite_, case_, 'SELECT 1', 'shared', 'ok', n, 0, n, tasks, 1, 3, 0, 0);
   INSERT INTO tas_bench.samples (run_id, seq, ns, rows)
-  SELECT id, g, base + step * g, 1 FROM generate_series(1, n) g;
+  SELECT id, row_number() OVER (ORDER BY md5(g::text)), base + step * g, 1 FROM generate_series(1, n) g;
   UPDATE tas_bench.runs r
      SET p50_ns = (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY ns)
                      FROM tas_bench.samples s WHERE s.run_id = r.run_id)
