@@ -96,7 +96,7 @@ CREATE TABLE @extschema@.profile_lines (
 COMMENT ON TABLE @extschema@.profile_lines IS
   'Per PL/pgSQL statement line of the functions a profiled statement ran (through the PL/pgSQL plugin interface, chained to any other plugin): executions, total, self and longest time';
 COMMENT ON COLUMN @extschema@.profile_lines.lineno IS
-  'line number in the function''s body (prosrc), as PL/pgSQL counts it in error contexts';
+  'line number in the function''s body (prosrc), as PL/pgSQL counts it in error contexts; 0: the RETURN PL/pgSQL adds at the end of a function';
 COMMENT ON COLUMN @extschema@.profile_lines.source IS 'that line of the body at the time of the profile';
 COMMENT ON COLUMN @extschema@.profile_lines.self_ns IS
   'total_ns minus the PL/pgSQL statements executed inside it (nested blocks, loops, the lines of the functions it calls)';
@@ -305,7 +305,8 @@ BEGIN
 
     -- the PL/pgSQL lines that take the time
     RETURN QUERY
-    SELECT 'line', format('%s line %s: %s', l.function, l.lineno, @extschema@.one_line(l.source, 70)),
+    SELECT 'line', CASE WHEN l.lineno = 0 THEN format('%s (the implicit RETURN at its end)', l.function)
+                ELSE format('%s line %s: %s', l.function, l.lineno, @extschema@.one_line(l.source, 70)) END,
            l.execs, round(l.execs / n, 2), round(l.total_ns / n / 1e6, 4), round(l.self_ns / n / 1e6, 4),
            round(100.0 * l.self_ns / nullif(r.measured_ns, 0), 1)
       FROM @extschema@.profile_lines l WHERE l.run_id = r.run_id
