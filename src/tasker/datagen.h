@@ -132,6 +132,7 @@ typedef struct gen_ctx
 	uint8		worker[N_WORKERS][16];
 	int64		rows[T_NTABLES + 1];	/* + audit rows (by trigger or T_AUDIT) */
 	bool		write_audit;	/* bulk: COPY the audit rows (trigger off) */
+	struct gen_key_default *audit_key;	/* their key's default (gen_bulk.c) */
 	bool		quiet;			/* no phase NOTICEs (short generations) */
 	double		load_s[T_NTABLES + 1];	/* seconds spent loading each table */
 	instr_time	started;		/* start of the generate()/grow() call */
@@ -183,6 +184,7 @@ extern void tb_gen_bulk_plan(gen_ctx *g, gen_bulk *b, gen_method method, int64 n
 extern void tb_gen_bulk_before_load(gen_ctx *g, gen_bulk *b);
 extern void tb_gen_bulk_after_load(gen_ctx *g, gen_bulk *b);
 extern void tb_gen_analyze(gen_ctx *g);
+extern void tb_gen_put_audit_key(gen_ctx *g, StringInfo b);
 extern void tb_gen_phase(gen_ctx *g, const char *phase);
 extern void tb_gen_phase_done(gen_ctx *g, const char *phase, int64 rows, double seconds);
 

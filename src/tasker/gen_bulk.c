@@ -57,17 +57,22 @@
  */
 #include "postgres.h"
 
+#include "access/table.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "optimizer/optimizer.h"
 #include "pgstat.h"
+#include "rewrite/rewriteHandler.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 
 #include "tasker/datagen.h"
 #include "util.h"
@@ -81,6 +86,12 @@
  */
 #define BULK_DROP_RATIO 0.5
 
+/*
+ * maintenance_work_mem of the index rebuilds, at least (kB): the largest
+ * index of a 1M-task dataset sorts about 27M keys
+ */
+#define REBUILD_MEM_KB 262144
+
 /* the loaded tables, as bulk sees them */
 #define N_LOADED (T_NTABLES + 1)
 
@@ -91,6 +102,14 @@ typedef struct saved_index
 	char	   *def;			/* pg_get_indexdef */
 	char	   *comment;		/* or NULL */
 } saved_index;
+
+/* the audit rows' key default, evaluated per row (tb_gen_put_audit_key) */
+typedef struct gen_key_default
+{
+	ExprState  *state;
+	ExprContext *econtext;
+	FmgrInfo	out;
+} gen_key_default;
 
 /* a foreign key to validate */
 typedef struct saved_fk
@@ -241,7 +260,7 @@ known_set_problem(gen_ctx *g, gen_bulk *b, MemoryContext cxt)
 
 	tb_gen_spi_exec("SELECT tg.tgname, c.relname, p.proname, tg.tgisinternal::text, tg.tgenabled::text,"
 					"       (tg.tgtype OPERATOR(pg_catalog.=) 5 AND tg.tgqual IS NULL)::text,"
-					"       coalesce(k.contype::text, '-')"
+					"       coalesce(k.contype::text, '-'), coalesce(k.conname::text, '')"
 					"  FROM pg_catalog.pg_trigger tg"
 					"  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid"
 					"  JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) tg.tgfoid"
@@ -259,8 +278,8 @@ known_set_problem(gen_ctx *g, gen_bulk *b, MemoryContext cxt)
 		char	   *contype = col(r, 7);
 
 		if (internal && strcmp(contype, "f") != 0)
-			return psprintf("trigger %s on %s.%s checks a deferrable constraint, which triggers off would skip",
-							quote_identifier(tgname), quote_identifier(g->schema), quote_identifier(rel));
+			return psprintf("constraint %s on %s.%s is deferrable: its checks are triggers, which triggers off would skip",
+							quote_identifier(col(r, 8)), quote_identifier(g->schema), quote_identifier(rel));
 		if (strcmp(enabled, "A") == 0 || strcmp(enabled, "R") == 0)
 			return psprintf("trigger %s on %s.%s is enabled %s, so it would fire with triggers off",
 							quote_identifier(tgname), quote_identifier(g->schema), quote_identifier(rel),
@@ -455,6 +474,59 @@ drop_indexes(gen_ctx *g, gen_bulk *b)
 	}
 }
 
+/* the audit key column's default expression, ready to evaluate (or none) */
+static void
+setup_audit_key(gen_ctx *g)
+{
+	Relation	rel = table_open(g->relids[T_AUDIT], AccessShareLock);
+	AttrNumber	att = get_attnum(g->relids[T_AUDIT], "workflow_step_result_audit_uuid");
+	Node	   *def = att != InvalidAttrNumber ? build_column_default(rel, att) : NULL;
+
+	if (def != NULL)
+	{
+		gen_key_default *k = palloc0(sizeof(gen_key_default));
+		Oid			fn;
+		bool		isvarlena;
+
+		k->state = ExecInitExpr(expression_planner((Expr *) def), NULL);
+		k->econtext = CreateStandaloneExprContext();
+		getTypeOutputInfo(TupleDescAttr(RelationGetDescr(rel), att - 1)->atttypid, &fn, &isvarlena);
+		fmgr_info(fn, &k->out);
+		g->audit_key = k;
+	}
+	table_close(rel, NoLock);
+}
+
+/* the next audit key, as COPY text (escaped), into b */
+void
+tb_gen_put_audit_key(gen_ctx *g, StringInfo b)
+{
+	gen_key_default *k = g->audit_key;
+	bool		isnull;
+	Datum		d = ExecEvalExprSwitchContext(k->state, k->econtext, &isnull);
+
+	if (isnull)
+		appendBinaryStringInfo(b, "\\N", 2);
+	else
+	{
+		char	   *s = OutputFunctionCall(&k->out, d);
+		char	   *p;
+
+		for (p = s; *p; p++)
+		{
+			if (*p == '\\' || *p == '\t' || *p == '\n' || *p == '\r')
+			{
+				appendStringInfoChar(b, '\\');
+				appendStringInfoChar(b, *p == '\t' ? 't' : *p == '\n' ? 'n' : *p == '\r' ? 'r' : '\\');
+			}
+			else
+				appendStringInfoChar(b, *p);
+		}
+		pfree(s);
+	}
+	ResetExprContext(k->econtext);
+}
+
 /*
  * Before the load: triggers and FK checks off (replica), the audit rows to
  * be written by COPY, secondary indexes dropped
@@ -472,6 +544,7 @@ tb_gen_bulk_before_load(gen_ctx *g, gen_bulk *b)
 		(void) set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
 		g->write_audit = true;
+		setup_audit_key(g);
 	}
 }
 
@@ -496,7 +569,12 @@ rebuild_indexes(gen_ctx *g, gen_bulk *b)
 	int			k = 0;
 	int			n = list_length(b->indexes);
 	instr_time	all;
+	int			nest = NewGUCNestLevel();
 
+	/* sorts of a few million keys in memory: at least REBUILD_MEM_KB */
+	if (atoi(GetConfigOption("maintenance_work_mem", false, false)) < REBUILD_MEM_KB)
+		(void) set_config_option("maintenance_work_mem", CppAsString2(REBUILD_MEM_KB),
+								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	INSTR_TIME_SET_CURRENT(all);
 	foreach(lc, b->indexes)
 	{
@@ -515,6 +593,7 @@ rebuild_indexes(gen_ctx *g, gen_bulk *b)
 	}
 	if (n > 0)
 		tb_gen_phase_done(g, psprintf("%d indexes rebuilt", n), 0, since_s(all));
+	AtEOXact_GUC(true, nest);
 }
 
 /* every skipped foreign key checked over its whole table, as VALIDATE does */
@@ -580,6 +659,9 @@ tb_gen_bulk_after_load(gen_ctx *g, gen_bulk *b)
 	{
 		AtEOXact_GUC(true, b->guc_nest);
 		g->write_audit = false;
+		if (g->audit_key)
+			FreeExprContext(g->audit_key->econtext, true);
+		g->audit_key = NULL;
 	}
 	if (b->drop_indexes)
 		rebuild_indexes(g, b);

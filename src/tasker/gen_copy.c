@@ -81,7 +81,9 @@ copy_table(gen_ctx *g, int table)
 	ParseState *pstate;
 	List	   *attnames = NIL;
 	List	   *options;
-	char	   *cols = pstrdup(tb_gen_table_columns(table));
+	char	   *cols = table == T_AUDIT && g->audit_key ?
+		psprintf("workflow_step_result_audit_uuid,%s", tb_gen_table_columns(table)) :
+		pstrdup(tb_gen_table_columns(table));
 	char	   *tok,
 			   *save;
 	uint64		n;

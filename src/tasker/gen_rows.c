@@ -573,7 +573,10 @@ emit_step_trans(gen_ctx *g, const tb_task_plan *p, StringInfo b)
  * execution time.  The audit row's own key and its now() columns are left
  * to the target's column defaults, as in the trigger's INSERT.  Walks the
  * transitions exactly as emit_step_trans does (same PRNG draws), so the
- * transition UUIDs are the same; the rows are counted there.
+ * transition UUIDs are the same; the rows are counted there.  The key is
+ * computed here from the column's default expression (gen_bulk.c) rather
+ * than by COPY, because COPY inserts one row at a time into a table with a
+ * volatile default it has to fill.
  */
 static void
 emit_audit(gen_ctx *g, const tb_task_plan *p, StringInfo b)
@@ -604,6 +607,11 @@ emit_audit(gen_ctx *g, const tb_task_plan *p, StringInfo b)
 			if (t->to != TB_SS_ENQUEUED_FOR_ORCHESTRATION &&
 				t->to != TB_SS_ENQUEUED_AS_ERROR_FOR_ORCHESTRATION)
 				continue;
+			if (g->audit_key)
+			{
+				tb_gen_put_audit_key(g, b);
+				TAB(b);
+			}
 			put_uuid(b, su);
 			TAB(b);
 			put_uuid7(b, t->at, rnd);
