@@ -24,7 +24,8 @@
  *				transaction is committed.  The run row is committed first with
  *				status 'running' (and this backend's pid and start time) and
  *				the samples are appended every SAMPLE_FLUSH calls, each chunk
- *				in a subtransaction of its own.  Whatever stops the run (a
+ *				(one block of the sample store, core/samples.c) in a
+ *				subtransaction of its own.  Whatever stops the run (a
  *				failing call, an error or cancel during the write-out or the
  *				summary, statement_timeout) it ends stored as 'failed' or
  *				'cancelled', with its error, iteration and parameter row, the
@@ -32,8 +33,9 @@
  *				backend that dies leaves it 'running' until reap_abandoned()
  *				(called before every run) marks it 'abandoned'.
  *
- * Memory: samples live in one array per run (16 bytes per call plus the
- * parameter rows); the per-call work happens in a context reset after every
+ * Memory: samples live in three arrays per run (20 bytes per call, plus the
+ * parameter rows; a block's encoding, at most 30 bytes per call of one
+ * chunk, while it is written); the per-call work happens in a context reset after every
  * call, and every SPI result is freed with SPI_freetuptable, so memory does
  * not grow with the number of calls beyond the sample arrays.
  *
@@ -71,11 +73,12 @@
 #include "utils/timestamp.h"
 
 #include "core/harness.h"
+#include "core/samples.h"
 #include "core/stats.h"
 #include "util.h"
 
-/* samples are appended to tas_bench.samples in chunks of this many */
-#define SAMPLE_FLUSH 50000
+/* samples are appended to the sample store in chunks of this many (one block each) */
+#define SAMPLE_FLUSH TB_SAMPLE_BLOCK
 
 /* bootstrap resamples for the stored CI of the median */
 #define TB_CI_RESAMPLES 10000
@@ -793,8 +796,8 @@ tb_run_insert(tb_run *run)
 
 /*
  * Commit mode: the bookkeeping between two commits runs in an internal
- * subtransaction, so an error or cancel there (in the foreign-key trigger of
- * tas_bench.samples, say, which opens an SPI connection of its own) is
+ * subtransaction, so an error or cancel there (in the sample store's
+ * statements, say, which run on an SPI connection of their own) is
  * unwound by the subtransaction's abort: its SPI connections, snapshots and
  * locks go with it, and the transaction can then be rolled back.  An error
  * simply propagates: the subtransaction is left for abort_to_clean_state.
@@ -822,55 +825,26 @@ end_subxact(subxact *sx)
 	CurrentResourceOwner = sx->owner;
 }
 
-/* append samples [flushed, n) to tas_bench.samples, SAMPLE_FLUSH at a time */
+/*
+ * Append samples [flushed, n) to the sample store (core/samples.h), one
+ * block of SAMPLE_FLUSH calls at a time; in commit mode each block in a
+ * subtransaction of its own.
+ */
 static void
 flush_samples(tb_run *run)
 {
-	Oid			types[5] = {INT8OID, INT4OID, INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID};
-	Datum		vals[5];
-	MemoryContext old;
-
 	while (run->n > run->flushed)
 	{
 		subxact		sx = {0};
 		int			count = Min(run->n - run->flushed, SAMPLE_FLUSH);
-		Datum	   *d_ns;
-		Datum	   *d_pr;
-		Datum	   *d_rows;
-		int			i;
-		tb_bookkeeping bk;
-		int			rc;
 
 		CHECK_FOR_INTERRUPTS();
-		old = MemoryContextSwitchTo(run->callcxt);
-		d_ns = palloc(sizeof(Datum) * count);
-		d_pr = palloc(sizeof(Datum) * count);
-		d_rows = palloc(sizeof(Datum) * count);
-		for (i = 0; i < count; i++)
-		{
-			d_ns[i] = Int64GetDatum(run->ns[run->flushed + i]);
-			d_pr[i] = Int32GetDatum(run->prow[run->flushed + i]);
-			d_rows[i] = Int64GetDatum(run->rows[run->flushed + i]);
-		}
-		vals[0] = Int64GetDatum(run->run_id);
-		vals[1] = Int32GetDatum(run->flushed);
-		vals[2] = PointerGetDatum(construct_array(d_ns, count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		vals[3] = PointerGetDatum(construct_array(d_pr, count, INT4OID, 4, true, TYPALIGN_INT));
-		vals[4] = PointerGetDatum(construct_array(d_rows, count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 		if (run->spec.mode == TB_MODE_COMMIT)
 			begin_subxact(&sx);
-		tb_bookkeeping_begin(&bk);
-		rc = SPI_execute_with_args("INSERT INTO " TB_SCHEMA ".samples (run_id, seq, ns, param_row, rows) "
-								   "SELECT $1, $2 + s.ord, s.ns, nullif(s.pr, 0), s.rows "
-								   "FROM unnest($3, $4, $5) WITH ORDINALITY AS s(ns, pr, rows, ord)",
-								   5, types, vals, NULL, false, 0);
-		tb_bookkeeping_end(&bk);
-		if (rc != SPI_OK_INSERT)
-			elog(ERROR, "could not insert into tas_bench.samples: %s", SPI_result_code_string(rc));
+		tb_samples_write(run->run_id, run->flushed + 1, count, run->ns + run->flushed,
+						 run->prow + run->flushed, run->rows + run->flushed, true);
 		if (run->spec.mode == TB_MODE_COMMIT)
 			end_subxact(&sx);
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(run->callcxt);
 		run->flushed += count;
 	}
 }
@@ -1337,13 +1311,15 @@ tb_reap_abandoned(void)
 					 "                             OR a.backend_start OPERATOR(pg_catalog.=) r.backend_start)) "
 					 "   FOR UPDATE OF r SKIP LOCKED), "
 					 "st AS ("
-					 "  SELECT s.run_id, pg_catalog.count(*)::int AS n, pg_catalog.min(s.ns) AS min_ns, "
+					 "  SELECT b.run_id, pg_catalog.count(*)::int AS n, pg_catalog.min(s.ns) AS min_ns, "
 					 "         pg_catalog.max(s.ns) AS max_ns, pg_catalog.sum(s.ns)::bigint AS total_ns, "
 					 "         pg_catalog.avg(s.ns)::float8 AS mean_ns, pg_catalog.stddev_samp(s.ns)::float8 AS sd, "
 					 "         pg_catalog.avg(s.rows)::float8 AS rows_per_call, "
 					 "         pg_catalog.percentile_disc(ARRAY[0.5, 0.9, 0.95, 0.99]::float8[]) "
 					 "           WITHIN GROUP (ORDER BY s.ns) AS p "
-					 "    FROM " TB_SCHEMA ".samples s JOIN dead USING (run_id) GROUP BY s.run_id) "
+					 "    FROM dead JOIN " TB_SCHEMA ".sample_blocks b ON b.run_id OPERATOR(pg_catalog.=) dead.run_id "
+					 "         CROSS JOIN LATERAL " TB_SCHEMA ".sample_decode(b.first_seq, b.data) s "
+					 "   GROUP BY b.run_id) "
 					 "UPDATE " TB_SCHEMA ".runs r SET status = 'abandoned', finished_at = pg_catalog.clock_timestamp(), "
 					 "  error = pg_catalog.format('its backend (pid %s) ended before the run finished', dead.backend_pid), "
 					 "  n = COALESCE(st.n, 0), min_ns = st.min_ns, max_ns = st.max_ns, "

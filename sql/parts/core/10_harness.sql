@@ -86,21 +86,94 @@ COMMENT ON COLUMN @extschema@.runs.env IS
 COMMENT ON COLUMN @extschema@.runs.shared_hit_per_call IS
   'shared buffer hits per timed call (backend buffer usage counters, as EXPLAIN BUFFERS counts them)';
 
-CREATE TABLE @extschema@.samples (
-    run_id     bigint NOT NULL REFERENCES @extschema@.runs ON DELETE CASCADE,
-    seq        integer NOT NULL,
-    ns         bigint NOT NULL CHECK (ns >= 0),
-    param_row  integer,
-    rows       bigint NOT NULL,
-    PRIMARY KEY (run_id, seq)
+-- The sample store (C: src/core/samples.c).  Samples are kept as blocks of
+-- up to 50,000 consecutive calls of one run, delta-encoded in a bytea (about
+-- 3 bytes per call of SELECT 1 instead of a 92-byte row), written one INSERT
+-- per block; tas_bench.samples shows them as one row per call.  No foreign
+-- key: a block write locks its run's row (FOR KEY SHARE) and checks that no
+-- stored block overlaps it, and the triggers on runs below remove the
+-- samples of deleted runs.
+CREATE TABLE @extschema@.sample_blocks (
+    run_id     bigint NOT NULL,
+    first_seq  integer NOT NULL,
+    n          integer NOT NULL CHECK (n > 0 AND first_seq::bigint + n - 1 <= 2147483647),
+    data       bytea NOT NULL,
+    PRIMARY KEY (run_id, first_seq)
 );
+ALTER TABLE @extschema@.sample_blocks ALTER COLUMN data SET STORAGE EXTERNAL;
 
-COMMENT ON TABLE @extschema@.samples IS
-  'Every timed call of every run: seq (1..n in call order), duration in ns, the parameter row used (1-based) and rows returned or affected';
+COMMENT ON TABLE @extschema@.sample_blocks IS
+  'Storage of tas_bench.samples: the calls first_seq .. first_seq + n - 1 of run run_id, delta-encoded in data (format 1, src/core/samples.c); written by tas_bench only, read through tas_bench.samples or tas_bench.sample_decode()';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.sample_blocks', '');
+
+CREATE FUNCTION @extschema@.sample_decode(first_seq integer, data bytea,
+                                          OUT seq integer, OUT ns bigint,
+                                          OUT param_row integer, OUT rows bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'tas_bench_sample_decode'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+
+COMMENT ON FUNCTION @extschema@.sample_decode(integer, bytea) IS
+  'The calls of one block of tas_bench.sample_blocks as rows (seq from first_seq on, ns, param_row, rows), in seq order';
+
+-- Row-level security on the blocks and the per-owner filter of this view
+-- are added in 70_privileges.sql.
+CREATE VIEW @extschema@.samples WITH (security_barrier) AS
+SELECT b.run_id, d.seq, d.ns, d.param_row, d.rows
+  FROM @extschema@.sample_blocks b
+       CROSS JOIN LATERAL @extschema@.sample_decode(b.first_seq, b.data) d;
+
+COMMENT ON VIEW @extschema@.samples IS
+  'Every timed call of every run: seq (1..n in call order), duration in ns, the parameter row used (1-based) and rows returned or affected; one row per call of the blocks in tas_bench.sample_blocks, the runs the caller may read only';
+
+CREATE FUNCTION @extschema@.store_samples(run_id bigint, seq integer[], ns bigint[],
+                                          param_row integer[], rows bigint[])
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'tas_bench_store_samples'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.store_samples(bigint, integer[], bigint[], integer[], bigint[]) IS
+  'Store the calls given as parallel arrays (element i is one call; param_row NULL: no parameter rows) for run run_id, in blocks of consecutive seq, as the current role (who needs INSERT on tas_bench.sample_blocks); refuses NULLs, ns < 0, a repeated seq, seq already stored and a run not in tas_bench.runs; returns how many were stored (used by import_runs)';
+
+CREATE FUNCTION @extschema@.samples_insert()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'tas_bench_samples_insert'
+LANGUAGE C;
+
+COMMENT ON FUNCTION @extschema@.samples_insert() IS
+  'INSTEAD OF INSERT trigger of tas_bench.samples: stores the row as a block of one call, as the current role, with the rules of the former table (run_id, seq, ns, rows not NULL; ns >= 0; the run exists; (run_id, seq) unique)';
+
+CREATE TRIGGER samples_insert INSTEAD OF INSERT ON @extschema@.samples
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.samples_insert();
+
+CREATE FUNCTION @extschema@.runs_samples()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'tas_bench_runs_samples'
+LANGUAGE C;
+
+COMMENT ON FUNCTION @extschema@.runs_samples() IS
+  'Triggers of tas_bench.runs that keep every sample with its run: after DELETE (per statement) the blocks of the deleted runs go, after TRUNCATE all blocks, and the run_id of a run with samples cannot change';
+
+CREATE TRIGGER runs_delete_samples AFTER DELETE ON @extschema@.runs
+  REFERENCING OLD TABLE AS gone_runs
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.runs_samples();
+CREATE TRIGGER runs_truncate_samples AFTER TRUNCATE ON @extschema@.runs
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.runs_samples();
+CREATE TRIGGER runs_keep_sample_ids BEFORE UPDATE OF run_id ON @extschema@.runs
+  FOR EACH ROW WHEN (OLD.run_id IS DISTINCT FROM NEW.run_id)
+  EXECUTE FUNCTION @extschema@.runs_samples();
+COMMENT ON TRIGGER samples_insert ON @extschema@.samples IS
+  'INSERT INTO tas_bench.samples stores each row as a block of one call (tas_bench.samples_insert())';
+COMMENT ON TRIGGER runs_delete_samples ON @extschema@.runs IS
+  'Deleting runs deletes their samples (the blocks of the runs in the statement''s transition table), in place of a foreign key''s ON DELETE CASCADE';
+COMMENT ON TRIGGER runs_truncate_samples ON @extschema@.runs IS
+  'TRUNCATE of runs deletes every sample';
+COMMENT ON TRIGGER runs_keep_sample_ids ON @extschema@.runs IS
+  'The run_id of a run that has samples cannot change';
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.runs', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.runs_run_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.samples', '');
 
 CREATE FUNCTION @extschema@.environment(target_schema name DEFAULT NULL)
 RETURNS jsonb

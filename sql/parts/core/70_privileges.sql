@@ -55,9 +55,38 @@ COMMENT ON FUNCTION @extschema@.may_read(name) IS
 ALTER TABLE @extschema@.runs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY runs_read ON @extschema@.runs FOR SELECT USING (@extschema@.may_read(owner));
 
-ALTER TABLE @extschema@.samples ENABLE ROW LEVEL SECURITY;
-CREATE POLICY samples_read ON @extschema@.samples FOR SELECT
-  USING (EXISTS (SELECT 1 FROM @extschema@.runs r WHERE r.run_id = samples.run_id));
+-- Samples: row-level security on their storage, and the same rule in the
+-- view tas_bench.samples, which reads the blocks as its owner (past the
+-- policy: PG 13 and 14 have no security_invoker views) and so filters them
+-- itself, per block, through may_read_run(); security_barrier keeps the
+-- caller's own conditions (a leaky function) from seeing a block before
+-- that filter has passed it.  may_read_run is a function rather than a
+-- subquery on runs so that LOCK TABLE tas_bench.samples (which locks the
+-- relations of the view's query) locks the blocks only, as it locked the
+-- table before.
+ALTER TABLE @extschema@.sample_blocks ENABLE ROW LEVEL SECURITY;
+CREATE POLICY sample_blocks_read ON @extschema@.sample_blocks FOR SELECT
+  USING (EXISTS (SELECT 1 FROM @extschema@.runs r WHERE r.run_id = sample_blocks.run_id));
+COMMENT ON POLICY sample_blocks_read ON @extschema@.sample_blocks IS
+  'A role reads the samples of the runs it may read (row-level security of tas_bench.runs)';
+GRANT SELECT ON @extschema@.sample_blocks TO PUBLIC;
+
+CREATE FUNCTION @extschema@.may_read_run(run_id bigint)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT EXISTS (SELECT 1 FROM @extschema@.runs r
+                  WHERE r.run_id = may_read_run.run_id AND @extschema@.may_read(r.owner))
+$$;
+COMMENT ON FUNCTION @extschema@.may_read_run(bigint) IS
+  'true when the current role may read the samples and plans of run run_id: the run exists and may_read(its owner)';
+
+CREATE OR REPLACE VIEW @extschema@.samples WITH (security_barrier) AS
+SELECT b.run_id, d.seq, d.ns, d.param_row, d.rows
+  FROM @extschema@.sample_blocks b
+       CROSS JOIN LATERAL @extschema@.sample_decode(b.first_seq, b.data) d
+ WHERE @extschema@.may_read_run(b.run_id);
 
 ALTER TABLE @extschema@.plans ENABLE ROW LEVEL SECURITY;
 CREATE POLICY plans_read ON @extschema@.plans FOR SELECT

@@ -9,7 +9,8 @@
 -- is checked before the first row is written, and the error names the path
 -- of the first bad field ($.runs[2].samples.ns[17]).
 --
--- Samples are read only through the relation tas_bench.samples.  Datasets
+-- Samples are read only through the view tas_bench.samples and written with
+-- tas_bench.store_samples() (blocks, src/core/samples.c).  Datasets
 -- belong to the tasker workload: the core finds tas_bench.datasets by name
 -- (as environment() does), so this file installs without it.
 
@@ -515,12 +516,13 @@ BEGIN
                        'imported_at', now(),
                        'source', doc -> 'source',
                        'dataset', ds));
-        INSERT INTO @extschema@.samples (run_id, seq, ns, param_row, rows)
-        SELECT new_id, x.seq::integer, x.ns::bigint, x.param_row::integer, x.rows::bigint
-          FROM ROWS FROM (jsonb_array_elements_text(run -> 'samples' -> 'seq'),
-                          jsonb_array_elements_text(run -> 'samples' -> 'ns'),
-                          jsonb_array_elements_text(run -> 'samples' -> 'param_row'),
-                          jsonb_array_elements_text(run -> 'samples' -> 'rows')) AS x(seq, ns, param_row, rows);
+        -- in blocks, as the sample store keeps them (one row per call would
+        -- make a block per call)
+        PERFORM @extschema@.store_samples(new_id,
+                  ARRAY(SELECT x::integer FROM jsonb_array_elements_text(run -> 'samples' -> 'seq') WITH ORDINALITY e(x, o) ORDER BY o),
+                  ARRAY(SELECT x::bigint FROM jsonb_array_elements_text(run -> 'samples' -> 'ns') WITH ORDINALITY e(x, o) ORDER BY o),
+                  ARRAY(SELECT x::integer FROM jsonb_array_elements_text(run -> 'samples' -> 'param_row') WITH ORDINALITY e(x, o) ORDER BY o),
+                  ARRAY(SELECT x::bigint FROM jsonb_array_elements_text(run -> 'samples' -> 'rows') WITH ORDINALITY e(x, o) ORDER BY o));
         INSERT INTO @extschema@.plans (run_id, level, statement, plan, calls, rows, total_ms, shared_hit,
                                        shared_read, shape, fingerprint, relations, captured_at)
         SELECT new_id, p.level, p.statement, p.plan, p.calls, p.rows, p.total_ms, p.shared_hit,

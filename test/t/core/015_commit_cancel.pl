@@ -6,6 +6,13 @@
 # (pg_terminate_backend).  Every run must end cancelled, failed or abandoned
 # (after reap_abandoned), never running, and its n and summary must be those
 # of the samples stored for it.
+#
+# The statement is a count over 300 rows (about 15 us a call) rather than
+# SELECT 1: the sample store writes a 50,000-call chunk in milliseconds, so
+# a 200,000-call run of SELECT 1 ends in about half a second, and its chunks
+# follow each other faster than the lock can be placed between two of them;
+# at 15 us a call (40 us on a busy machine) the third chunk comes after 1.5
+# to 4 s, so the runs held there time out after 10 s.
 use strict;
 use warnings FATAL => 'all';
 
@@ -23,6 +30,10 @@ $node->safe_psql('postgres', 'CREATE EXTENSION tas_bench');
 
 srand(20261201);
 my $calls = 200_000;
+my $stmt = 'SELECT count(*) FROM generate_series(1, 300)';
+# statement_timeout of the runs held in the write-out: long enough for a
+# loaded machine to reach the third chunk (100,000 calls) before it fires
+my $held_timeout_ms = 10_000;
 
 sub start_run
 {
@@ -31,7 +42,7 @@ sub start_run
 	my $h = IPC::Run::start(
 		[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres'),
 		  '-c', "SET statement_timeout = $timeout_ms",
-		  '-c', "CALL tas_bench.bench_commit('SELECT 1', iterations => $calls, warmup => 0, name => '$name')" ],
+		  '-c', "CALL tas_bench.bench_commit('$stmt', iterations => $calls, warmup => 0, name => '$name')" ],
 		'<', \$in, '>', \$out, '2>', \$err);
 	# the run row is committed first: wait for it, it has the backend's pid
 	my $pid = '';
@@ -69,7 +80,7 @@ sub check_run
 
 # a complete run first: it ends ok, and its duration bounds the random points
 my $t0 = time;
-psql_value("CALL tas_bench.bench_commit('SELECT 1', iterations => $calls, warmup => 0, name => 'whole')");
+psql_value("CALL tas_bench.bench_commit('$stmt', iterations => $calls, warmup => 0, name => 'whole')");
 my $whole = time - $t0;
 note(sprintf('a whole %d-call run takes %.2f s', $calls, $whole));
 check_run('whole', 'ok');
@@ -123,11 +134,11 @@ for my $k (1 .. 20)
 		if ($chunk == 1)
 		{
 			$lock->query_safe('BEGIN; LOCK TABLE tas_bench.samples IN SHARE MODE');
-			($h, $err, $pid) = start_run($name, $kind eq 'timeout' ? 4000 : 0);
+			($h, $err, $pid) = start_run($name, $kind eq 'timeout' ? $held_timeout_ms : 0);
 		}
 		else
 		{
-			($h, $err, $pid) = start_run($name, $kind eq 'timeout' ? 4000 : 0);
+			($h, $err, $pid) = start_run($name, $kind eq 'timeout' ? $held_timeout_ms : 0);
 			my $before = ($chunk - 1) * 50_000;
 			$node->poll_query_until('postgres', qq{
 				SELECT count(*) >= $before FROM tas_bench.samples s JOIN tas_bench.runs r USING (run_id)
@@ -155,7 +166,7 @@ for my $k (1 .. 20)
 		{
 			# let statement_timeout fire while it waits
 			$node->poll_query_until('postgres', qq{
-				SELECT status <> 'running' OR clock_timestamp() - started_at > '4.2 s'
+				SELECT status <> 'running' OR clock_timestamp() - started_at > '${held_timeout_ms} ms'::interval + '0.2 s'
 				  FROM tas_bench.runs WHERE name = '$name'});
 		}
 		usleep(100_000);
