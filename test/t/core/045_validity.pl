@@ -1,0 +1,145 @@
+# 045_validity.pl: the statistics tell a real change from noise, measured on
+# this machine (issue 13; figures recorded in doc/statistics.md).
+#
+# The call: a PL/pgSQL loop of about 1.5 ms (tb_work), plus for a slowdown
+# an injected wait of a fraction of the call's measured p50 (tb_wait, a wait
+# on clock_timestamp(): pg_sleep sleeps whole milliseconds at least, and a
+# CPU loop's cost would move with the machine's load).
+#
+# 1. Separately timed A/A with repeats: run_suite(repeats => 3) twice, one
+#    after the other, compared with compare() (hierarchical bootstrap over
+#    the repeats), 20 trials: at most 1 faster/slower verdict in all (the
+#    other verdicts, unstable included, are printed).
+# 2. +20%: the same with the candidate's calls 20% longer, 10 trials: slower
+#    in at least 9.
+# 3. +5% through bench_ab (interleaved) with noise => 0.02 (slower means a
+#    CI above 1 + noise, so a 5% change needs a noise band below 5%), 10
+#    trials: slower in at least 8.
+# 4. Drift inside a run: a call that sleeps longer after call N/2 is
+#    flagged unstable by run_stability(); a steady one is not (20 trials
+#    each, at most 1 wrong flag in each).
+use strict;
+use warnings FATAL => 'all';
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('validity');
+$node->init;
+$node->append_conf('postgresql.conf', "tas_bench.progress_interval = 0\n");
+$node->start;
+$node->safe_psql('postgres', q{
+	CREATE EXTENSION tas_bench;
+	CREATE SCHEMA v_target;
+	CREATE TABLE v_target.tasks (task_id bigint);  -- run_suite records the dataset size
+	CREATE FUNCTION tb_work(n int) RETURNS bigint LANGUAGE plpgsql AS $$
+	DECLARE s bigint := 0;
+	BEGIN
+	    FOR i IN 1 .. n LOOP s := s + i; END LOOP;
+	    RETURN s;
+	END $$;
+	CREATE SEQUENCE v_calls;
+	CREATE FUNCTION tb_wait(s float8) RETURNS void LANGUAGE plpgsql AS $$
+	DECLARE t timestamptz := clock_timestamp() + make_interval(secs => s);
+	BEGIN
+	    WHILE clock_timestamp() < t LOOP END LOOP;
+	END $$;
+});
+
+# calibrate: loop iterations for a call of about 1.5 ms, and its p50
+my $per = $node->safe_psql('postgres', q{
+	SELECT p50_ns FROM tas_bench.bench('SELECT tb_work(20000)', iterations => 50, warmup => 5)});
+my $N = int(20000 * 1.5e6 / $per);
+my $p50 = $node->safe_psql('postgres', qq{
+	SELECT p50_ns FROM tas_bench.bench('SELECT tb_work($N)', iterations => 100, warmup => 10)});
+my $base = "SELECT tb_work($N)";
+sub slowed
+{
+	my ($f) = @_;
+	return sprintf("SELECT tb_work($N), tb_wait(%.6f)", $f * $p50 / 1e9);
+}
+note(sprintf("calibration: tb_work(%d) p50 %.3f ms", $N, $p50 / 1e6));
+
+# one suite of one case; a trial = run_suite under two labels, then compare
+sub trial
+{
+	my ($label_a, $sql_a, $label_b, $sql_b) = @_;
+	my $run = sub {
+		my ($label, $sql) = @_;
+		$node->safe_psql('postgres', qq{
+			DELETE FROM tas_bench.cases WHERE suite = 'v';
+			INSERT INTO tas_bench.cases (suite, name, sql, iterations, warmup)
+			VALUES ('v', 'call', '$sql', 60, 5)});
+		$node->safe_psql('postgres', qq{
+			CALL tas_bench.run_suite('v', label => '$label', target_schema => 'v_target',
+			                         capture_plans => false, repeats => 3, settle => false)});
+	};
+	$run->($label_a, $sql_a);
+	$run->($label_b, $sql_b);
+	my $r = $node->safe_psql('postgres', qq{
+		SELECT verdict || ' ' || round(ratio::numeric, 4) || ' [' || round(ratio_ci_low::numeric, 4)
+		       || ', ' || round(ratio_ci_high::numeric, 4) || ']'
+		       || CASE WHEN note LIKE '%over 3 and 3 repeats%' THEN '' ELSE ' (not hierarchical)' END
+		  FROM tas_bench.compare('$label_a', '$label_b')});
+	return $r;
+}
+
+# 1. A/A
+my @aa = map { trial("aa$_.a", $base, "aa$_.b", $base) } 1 .. 20;
+my $false = grep { /^(faster|slower) / } @aa;
+note("A/A (repeats 3, separately timed): @{[ join('; ', @aa) ]}");
+cmp_ok($false, '<=', 1, "A/A, repeats => 3: $false of 20 say faster or slower");
+is(scalar(grep { /not hierarchical/ } @aa), 0, 'every A/A comparison is over the repeats');
+
+# 2. +20%
+my $slow20 = slowed(0.20);
+my @s20 = map { trial("s20_$_.a", $base, "s20_$_.b", $slow20) } 1 .. 10;
+my $caught = grep { /^slower / } @s20;
+note("+20% (repeats 3): @{[ join('; ', @s20) ]}");
+cmp_ok($caught, '>=', 9, "+20%, repeats => 3: $caught of 10 say slower");
+
+# 3. +5% with bench_ab
+my $slow5 = slowed(0.05);
+my @ab;
+for my $k (1 .. 10)
+{
+	push @ab, $node->safe_psql('postgres', qq{
+		SELECT verdict || ' ' || round(ratio::numeric, 4) || ' [' || round(ratio_ci_low::numeric, 4)
+		       || ', ' || round(ratio_ci_high::numeric, 4) || ']'
+		  FROM tas_bench.bench_ab('$base', '$slow5', iterations => 200, warmup => 10, noise => 0.02,
+		                          name => 'ab5_$k')});
+}
+my $ab_caught = grep { /^slower / } @ab;
+note("+5% bench_ab: @{[ join('; ', @ab) ]}");
+cmp_ok($ab_caught, '>=', 8, "+5%, bench_ab: $ab_caught of 10 say slower");
+
+# 4. drift inside a run: 100 calls after 10 warm-up calls; the stepped call
+# sleeps 30% of a call longer from call 61 on (the sequence counts warm-up)
+my $stepped = sprintf("SELECT tb_work($N), tb_wait(CASE WHEN nextval(''v_calls'') > 60 THEN %.6f ELSE 0 END)",
+	0.3 * $p50 / 1e9);
+my (@steady, @step);
+# stability of a run timed by bench(): "unstable drift"
+sub stability
+{
+	my ($sql) = @_;
+	my $rid = $node->safe_psql('postgres', qq{
+		SELECT run_id FROM tas_bench.bench('$sql', iterations => 100, warmup => 10)});
+	return $node->safe_psql('postgres', qq{
+		SELECT CASE WHEN unstable THEN 't' ELSE 'f' END || ' ' || round(drift::numeric, 4) FROM tas_bench.run_stability($rid)});
+}
+for my $k (1 .. 20)
+{
+	push @steady, stability($base);
+	$node->safe_psql('postgres', q{SELECT setval('v_calls', 1, false)});
+	push @step, stability($stepped);
+}
+my $steady_flags = grep { /^t / } @steady;
+my $step_flags = grep { /^t / } @step;
+note("steady runs (unstable, drift): @{[ join('; ', @steady) ]}");
+note("stepped runs (unstable, drift): @{[ join('; ', @step) ]}");
+cmp_ok($steady_flags, '<=', 1, "steady: $steady_flags of 20 flagged unstable");
+cmp_ok($step_flags, '>=', 19, "step change half-way: $step_flags of 20 flagged unstable");
+
+$node->stop;
+done_testing();
