@@ -77,10 +77,16 @@ LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT EXISTS (SELECT 1 FROM @extschema@.runs r
-                  WHERE r.run_id = may_read_run.run_id AND @extschema@.may_read(r.owner))
+                  WHERE r.run_id = may_read_run.run_id
+                    AND (@extschema@.may_read(r.owner)
+                         -- whoever row-level security lets past on the blocks: their
+                         -- owner (the extension's, as bookkeeping reads) and BYPASSRLS roles
+                         OR pg_has_role((SELECT c.relowner FROM pg_class c
+                                          WHERE c.oid = '@extschema@.sample_blocks'::regclass), 'USAGE')
+                         OR (SELECT a.rolbypassrls FROM pg_roles a WHERE a.rolname = current_user)))
 $$;
 COMMENT ON FUNCTION @extschema@.may_read_run(bigint) IS
-  'true when the current role may read the samples and plans of run run_id: the run exists and may_read(its owner)';
+  'true when the current role may read the samples of run run_id: the run exists and the role may_read(its owner) or is let past row-level security on tas_bench.sample_blocks (its owner, BYPASSRLS); the filter of the view tas_bench.samples';
 
 CREATE OR REPLACE VIEW @extschema@.samples WITH (security_barrier) AS
 SELECT b.run_id, d.seq, d.ns, d.param_row, d.rows
