@@ -597,6 +597,7 @@ judge_timing(cmp_state *st, const cmp_case *c, cmp_side *a, cmp_side *b,
 	const cmp_side *d = NULL;
 	const char *which = NULL;
 	int64		did = 0;
+	bool		identical = false;
 
 	/* p50 from the samples themselves (equals runs.p50_ns for real runs) */
 	a->p50_ns = tb_stats_quantile((int64_t *) a->ns, a->n, 0.5);
@@ -616,7 +617,10 @@ judge_timing(cmp_state *st, const cmp_case *c, cmp_side *a, cmp_side *b,
 			elog(ERROR, "hierarchical bootstrap of the ratio failed");
 	}
 	else if (a->n == b->n && memcmp(a->ns, b->ns, sizeof(int64) * a->n) == 0)
+	{
 		ci->estimate = ci->low = ci->high = 1.0;
+		identical = true;
+	}
 	else if (tb_stats_bootstrap_median_ratio_ci((int64_t *) a->ns, a->n, (int64_t *) b->ns, b->n,
 												1.0 - st->alpha, COMPARE_RESAMPLES,
 												samples_seed(a, b), work, ci) != TB_STATS_OK)
@@ -662,9 +666,10 @@ judge_timing(cmp_state *st, const cmp_case *c, cmp_side *a, cmp_side *b,
 	 * A run that drifted inside itself beyond noise makes the verdict
 	 * unstable, unless the change is larger than the drift could make it:
 	 * slower stands when the CI's low end is above the drift's far end (and
-	 * faster likewise), since drift that large cannot produce it.
+	 * faster likewise), since drift that large cannot produce it.  Two
+	 * copies of the same samples cannot differ, drift or not.
 	 */
-	if (st->check_drift)
+	if (st->check_drift && !identical)
 	{
 		int64		bid = 0;
 		const cmp_side *db = drifted(st, b, c->run_b, gb, &bid);
