@@ -25,4 +25,25 @@ sub standin_node
 	return $node;
 }
 
+# work_node(name): a started node with tas_bench and tb_work(n), a PL/pgSQL
+# loop of n additions whose cost is known and steady (the workload of the
+# statistics tests).
+sub work_node
+{
+	my ($name) = @_;
+	my $node = PostgreSQL::Test::Cluster->new($name);
+	$node->init;
+	$node->append_conf('postgresql.conf', "tas_bench.progress_interval = 0\n");
+	$node->start;
+	$node->safe_psql('postgres', q{
+		CREATE EXTENSION tas_bench;
+		CREATE FUNCTION tb_work(n int) RETURNS bigint LANGUAGE plpgsql AS $$
+		DECLARE s bigint := 0;
+		BEGIN
+		    FOR i IN 1 .. n LOOP s := s + i; END LOOP;
+		    RETURN s;
+		END $$});
+	return $node;
+}
+
 1;

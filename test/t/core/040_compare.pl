@@ -19,21 +19,10 @@ use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use TasBench;
 
-my $node = PostgreSQL::Test::Cluster->new('compare');
-$node->init;
-$node->append_conf('postgresql.conf', "tas_bench.progress_interval = 0\n");
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION tas_bench');
-
-# the work: a PL/pgSQL loop of n additions (about 40 ns each here)
+my $node = TasBench::work_node('compare');
 $node->safe_psql('postgres', q{
-	CREATE FUNCTION tb_work(n int) RETURNS bigint LANGUAGE plpgsql AS $$
-	DECLARE s bigint := 0;
-	BEGIN
-	    FOR i IN 1 .. n LOOP s := s + i; END LOOP;
-	    RETURN s;
-	END $$;
 	CREATE FUNCTION tb_steady(n int) RETURNS bigint LANGUAGE plpgsql AS $$
 	DECLARE s bigint := 0;
 	BEGIN

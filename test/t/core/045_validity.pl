@@ -24,21 +24,12 @@ use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use TasBench;
 
-my $node = PostgreSQL::Test::Cluster->new('validity');
-$node->init;
-$node->append_conf('postgresql.conf', "tas_bench.progress_interval = 0\n");
-$node->start;
+my $node = TasBench::work_node('validity');
 $node->safe_psql('postgres', q{
-	CREATE EXTENSION tas_bench;
 	CREATE SCHEMA v_target;
 	CREATE TABLE v_target.tasks (task_id bigint);  -- run_suite records the dataset size
-	CREATE FUNCTION tb_work(n int) RETURNS bigint LANGUAGE plpgsql AS $$
-	DECLARE s bigint := 0;
-	BEGIN
-	    FOR i IN 1 .. n LOOP s := s + i; END LOOP;
-	    RETURN s;
-	END $$;
 	CREATE SEQUENCE v_calls;
 	CREATE FUNCTION tb_wait(s float8) RETURNS void LANGUAGE plpgsql AS $$
 	DECLARE t timestamptz := clock_timestamp() + make_interval(secs => s);
