@@ -68,14 +68,14 @@ $$;
 -- rebuilt), grow by a little (explicit bulk: FK checks and triggers off,
 -- indexes kept)
 BEGIN;
-SELECT dataset_id AS dc FROM tas_bench.generate(2500, 11, anchor => '2026-03-01 00:00:00+00',
+SELECT dataset_id AS dc FROM tas_bench.generate(1500, 11, anchor => '2026-03-01 00:00:00+00',
        target_schema => 'tasker_c', method => 'checked') \gset
-SELECT dataset_id AS db FROM tas_bench.generate(2500, 11, anchor => '2026-03-01 00:00:00+00',
+SELECT dataset_id AS db FROM tas_bench.generate(1500, 11, anchor => '2026-03-01 00:00:00+00',
        target_schema => 'tasker', method => 'bulk') \gset
-SELECT tasks FROM tas_bench.grow(:dc, 3750, 'checked');
-SELECT tasks FROM tas_bench.grow(:db, 3750, 'bulk');
-SELECT tasks FROM tas_bench.grow(:dc, 3800, 'checked');
-SELECT tasks FROM tas_bench.grow(:db, 3800, 'bulk');
+SELECT tasks FROM tas_bench.grow(:dc, 2250, 'checked');
+SELECT tasks FROM tas_bench.grow(:db, 2250, 'bulk');
+SELECT tasks FROM tas_bench.grow(:dc, 2280, 'checked');
+SELECT tasks FROM tas_bench.grow(:db, 2280, 'bulk');
 SHOW session_replication_role;
 COMMIT;
 
@@ -117,33 +117,33 @@ SHOW session_replication_role;
 -- refusals: a trigger the bulk method cannot reproduce
 CREATE FUNCTION tasker.note_task() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
 CREATE TRIGGER note_task AFTER INSERT ON tasker.tasks FOR EACH ROW EXECUTE FUNCTION tasker.note_task();
-SELECT tas_bench.grow(:db, 3900, 'bulk');
+SELECT tas_bench.grow(:db, 2400, 'bulk');
 -- auto falls back to checked, saying why (when the bulk method would be worth it)
-SELECT tasks FROM tas_bench.grow(:db, 6000);
+SELECT tasks FROM tas_bench.grow(:db, 4300);
 DROP TRIGGER note_task ON tasker.tasks;
 -- the audit trigger enabled ALWAYS would fire with triggers off
 ALTER TABLE tasker.workflow_step_transitions ENABLE ALWAYS TRIGGER trg_step_result_audit;
-SELECT tas_bench.grow(:db, 6100, 'bulk');
+SELECT tas_bench.grow(:db, 4400, 'bulk');
 ALTER TABLE tasker.workflow_step_transitions ENABLE TRIGGER trg_step_result_audit;
 -- a foreign key not in the data model
 CREATE TABLE tasker.processors (processor_uuid uuid PRIMARY KEY);
 ALTER TABLE tasker.task_transitions ADD CONSTRAINT task_transitions_processor_fkey
   FOREIGN KEY (processor_uuid) REFERENCES tasker.processors NOT VALID;
-SELECT tas_bench.grow(:db, 6100, 'bulk');
+SELECT tas_bench.grow(:db, 4400, 'bulk');
 ALTER TABLE tasker.task_transitions DROP CONSTRAINT task_transitions_processor_fkey;
 DROP TABLE tasker.processors;
 -- a data-model foreign key left NOT VALID
 ALTER TABLE tasker.workflow_steps DROP CONSTRAINT workflow_steps_named_step_uuid_fkey;
 ALTER TABLE tasker.workflow_steps ADD CONSTRAINT workflow_steps_named_step_uuid_fkey
   FOREIGN KEY (named_step_uuid) REFERENCES tasker.named_steps (named_step_uuid) NOT VALID;
-SELECT tas_bench.grow(:db, 6100, 'bulk');
+SELECT tas_bench.grow(:db, 4400, 'bulk');
 ALTER TABLE tasker.workflow_steps VALIDATE CONSTRAINT workflow_steps_named_step_uuid_fkey;
 -- a deferrable unique constraint: its checks are triggers too
 ALTER TABLE tasker.tasks ADD CONSTRAINT tasks_identity_deferred UNIQUE (identity_hash) DEFERRABLE;
-SELECT tas_bench.grow(:db, 6100, 'bulk');
+SELECT tas_bench.grow(:db, 4400, 'bulk');
 ALTER TABLE tasker.tasks DROP CONSTRAINT tasks_identity_deferred;
 -- after the refusals the bulk method works again
-SELECT tasks FROM tas_bench.grow(:db, 6100, 'bulk');
+SELECT tasks FROM tas_bench.grow(:db, 4400, 'bulk');
 SELECT count(*) AS objects, bool_and(ok) AS all_valid FROM pg_temp.catalog_of('tasker');
 
 -- a role that is neither superuser nor owner: bulk is refused, auto is checked
@@ -166,8 +166,8 @@ SELECT tas_bench.generate(10, method => 'fast');
 SELECT tas_bench.generate(10, method => 'BULK');
 SELECT tas_bench.generate(10, method => '');
 SELECT tas_bench.generate(10, method => NULL);
-SELECT tas_bench.grow(:db, 7000, 'copy');
-SELECT tas_bench.grow(:db, 7000, NULL);
+SELECT tas_bench.grow(:db, 5000, 'copy');
+SELECT tas_bench.grow(:db, 5000, NULL);
 
 -- clean up: as the earlier tests leave it, no tasker schema, no datasets
 SET client_min_messages = warning;
