@@ -779,7 +779,9 @@ tb_runstats_store(const char *run_table, int64 run_id, int64 harness_calls)
 		elog(ERROR, "SPI_connect failed");
 	PG_TRY();
 	{
-		store_memory(run_table, run_id);
+		/* a load run's calls ran in background workers: this backend's memory says nothing */
+		if (strcmp(run_table, "load_runs") != 0)
+			store_memory(run_table, run_id);
 		if (rs_pgss && rs_pgss_delta != NULL)
 			store_statements(run_table, run_id, harness_calls);
 	}

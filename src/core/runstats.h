@@ -34,7 +34,11 @@
  *	                               tas_bench.run_statements and
  *	                               tas_bench.run_memory, then forgets;
  *	                               run_table is "runs", "profile_runs" or
- *	                               "load_runs" (their ids are separate),
+ *	                               "load_runs" (their ids are separate;
+ *	                               a load run gets no run_memory row: its
+ *	                               calls ran in background workers, and
+ *	                               the delta's own_calls and exact are
+ *	                               NULL for the same reason),
  *	                               harness_calls the calls the window saw
  *	tb_runstats_discard()          on error paths (idempotent)
  *
