@@ -59,6 +59,7 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <time.h>
 
@@ -68,6 +69,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
@@ -98,6 +100,10 @@
 #define LOAD_FINE_ERR 0.005
 #define LOAD_COARSE_ERR 0.05
 #define LOAD_HIST_MAX_NS 1e12	/* 1000 s; slower calls land in the last bucket */
+#define LOAD_STMT_ERR 0.01		/* per-statement histograms of a mix */
+#define LOAD_MAX_STMTS 32		/* statements of a mix */
+#define LOAD_MAX_STMT_BLOCKS 2048	/* clients x statements */
+#define LOAD_MAX_PHASES 64		/* phases of a rate_schedule */
 #define LOAD_STOP_GRACE_MS 500
 #define LOAD_START_DELAY_NS INT64CONST(20000000)
 
@@ -127,8 +133,36 @@ enum
 	T_LABEL,
 	T_ENV,
 	T_SUITE,
+	T_SCHEDULE,
 	NTEXT
 };
+
+/* texts of one statement of the run (a mix has several; load() one) */
+enum
+{
+	S_SQL,
+	S_PARAMS,
+	S_NAME,
+	NSTEXT
+};
+
+typedef struct load_stmt_def
+{
+	Size		text_off[NSTEXT];
+	int			text_len[NSTEXT];	/* -1: NULL */
+	double		weight;
+	double		cum;			/* weights up to and including this one */
+} load_stmt_def;
+
+/* one statement of one client; followed by uint64 hist[stmt_layout.nbuckets] */
+typedef struct load_stmt_stat
+{
+	uint64		calls;
+	uint64		errors;
+	int64		min_ns;
+	int64		max_ns;
+	double		sum_ns;
+} load_stmt_stat;
 
 typedef struct load_error
 {
@@ -144,6 +178,7 @@ typedef struct load_interval
 	uint64		calls;
 	uint64		errors;
 	int64		lag_max_ns;
+	int64		mem_bytes;		/* the client's backend memory, sampled once in it */
 } load_interval;
 
 /*
@@ -213,6 +248,16 @@ typedef struct load_shared
 	Size		int_size;
 	Size		raw_off;
 	Size		probe_off;
+	Size		stmt_off;		/* within a client block: nstmt statement blocks */
+	Size		stmt_size;
+	/* the statements (a mix: picked by weight) */
+	int			nstmt;
+	load_stmt_def stmt[LOAD_MAX_STMTS];
+	/* open loop: the rate per phase; phase_end relative to the measured start */
+	int			nphase;
+	bool		scheduled;		/* the phases come from rate_schedule */
+	double		phase_rate[LOAD_MAX_PHASES];
+	int64		phase_end[LOAD_MAX_PHASES];
 	/* run control */
 	volatile int64 start_ns;	/* common start (warm-up begins); 0 = not yet */
 	volatile int stop;
@@ -240,6 +285,7 @@ PGDLLEXPORT void tb_load_recorder_main(Datum arg);
 
 static tb_hist_layout fine_layout;
 static tb_hist_layout coarse_layout;
+static tb_hist_layout stmt_layout;
 static bool layouts_done = false;
 
 static void
@@ -249,6 +295,7 @@ init_layouts(void)
 		return;
 	tb_hist_layout_init(&fine_layout, LOAD_FINE_ERR, LOAD_HIST_MAX_NS);
 	tb_hist_layout_init(&coarse_layout, LOAD_COARSE_ERR, LOAD_HIST_MAX_NS);
+	tb_hist_layout_init(&stmt_layout, LOAD_STMT_ERR, LOAD_HIST_MAX_NS);
 	layouts_done = true;
 }
 
@@ -308,6 +355,76 @@ static const char *
 text_of(load_shared *sh, int t)
 {
 	return sh->text_len[t] < 0 ? NULL : (const char *) sh + sh->text_off[t];
+}
+
+static const char *
+stmt_text(load_shared *sh, int s, int t)
+{
+	return sh->stmt[s].text_len[t] < 0 ? NULL : (const char *) sh + sh->stmt[s].text_off[t];
+}
+
+static load_stmt_stat *
+client_stmt(load_shared *sh, load_client *c, int s)
+{
+	return (load_stmt_stat *) ((char *) c + sh->stmt_off + (Size) s * sh->stmt_size);
+}
+
+static uint64 *
+stmt_hist(load_stmt_stat *st)
+{
+	return (uint64 *) ((char *) st + MAXALIGN(sizeof(load_stmt_stat)));
+}
+
+/* the statement of a call: by weight, from the client's own stream */
+static int
+pick_stmt(load_shared *sh, tb_prng *r)
+{
+	double		u;
+
+	if (sh->nstmt == 1)
+		return 0;
+	u = tb_prng_double(r) * sh->stmt[sh->nstmt - 1].cum;
+	for (int s = 0; s < sh->nstmt - 1; s++)
+		if (u < sh->stmt[s].cum)
+			return s;
+	return sh->nstmt - 1;
+}
+
+/*
+ * Open loop: the next arrival of one client after time t, given an
+ * exponential draw e (mean 1).  The client's rate is the phase's rate /
+ * clients (warm-up: the first phase's), so its arrivals are a Poisson
+ * process whose rate changes at the phase boundaries (time rescaling: e is
+ * spent at the rate of each phase it crosses).  PG_INT64_MAX after the last
+ * phase.
+ */
+static int64
+next_arrival(load_shared *sh, int64 t, double e)
+{
+	int64		measure = sh->start_ns + sh->warmup_ns;
+
+	for (;;)
+	{
+		int			p = 0;
+		int64		pend;
+		double		per_ns;
+
+		if (t < measure)
+			pend = measure;
+		else
+		{
+			while (p < sh->nphase && t - measure >= sh->phase_end[p])
+				p++;
+			if (p >= sh->nphase)
+				return PG_INT64_MAX;
+			pend = measure + sh->phase_end[p];
+		}
+		per_ns = sh->phase_rate[p] / sh->clients / 1e9;
+		if (e / per_ns < (double) (pend - t))
+			return t + (int64) (e / per_ns);
+		e -= (double) (pend - t) * per_ns;
+		t = pend;
+	}
 }
 
 /* ----------------------------------------------------------------
@@ -459,26 +576,29 @@ wait_until(load_shared *sh, int64 until)
 }
 
 static void
-client_loop(load_shared *sh, load_client *me, int idx, SPIPlanPtr plan,
-			tb_params *p, int *order)
+client_loop(load_shared *sh, load_client *me, int idx, SPIPlanPtr *plans,
+			tb_params *p, int **orders)
 {
 	int64		start = sh->start_ns;
 	int64		measure = start + sh->warmup_ns;
 	int64		end = measure + sh->duration_ns;
 	bool		open = sh->rate > 0;
-	double		gap_ns = open ? 1e9 * sh->clients / sh->rate : 0;
 	int64		sched = start;
-	uint64		k = 0;
+	uint64		kk[LOAD_MAX_STMTS];
 	uint64	   *hist = client_hist(sh, me);
 	uint64	   *lag_hist = client_lag_hist(sh, me);
 	int64	   *raw = client_raw(sh, me);
 	MemoryContext errcxt = AllocSetContextCreate(TopMemoryContext, "tas_bench load error",
 												 ALLOCSET_SMALL_SIZES);
 	tb_prng		r;
+	tb_prng		pick;
 	char		message[LOAD_MSG_LEN];
 	int64		last_stat = start;
+	int			mem_slot = -1;
 
+	memset(kk, 0, sizeof(kk));
 	tb_prng_seed(&r, tb_prng_mix((uint64) sh->seed, (uint64) idx + 1));
+	tb_prng_seed(&pick, tb_prng_mix((uint64) sh->seed, 2000003 + (uint64) idx));
 	if (!wait_until(sh, start))
 		return;
 	me->state = LC_RUNNING;
@@ -493,6 +613,7 @@ client_loop(load_shared *sh, load_client *me, int idx, SPIPlanPtr plan,
 		Datum	   *vals;
 		char	   *nulls;
 		int			slot;
+		int			s;
 		uint64		probe_first;
 		uint64		probe_dropped;
 		uint64		completed;
@@ -502,7 +623,7 @@ client_loop(load_shared *sh, load_client *me, int idx, SPIPlanPtr plan,
 			break;
 		if (open)
 		{
-			sched += (int64) (-log(1.0 - tb_prng_double(&r)) * gap_ns);
+			sched = next_arrival(sh, sched, -log(1.0 - tb_prng_double(&r)));
 			if (sched >= end || !wait_until(sh, sched))
 				break;
 			t0 = mono_ns();
@@ -518,13 +639,14 @@ client_loop(load_shared *sh, load_client *me, int idx, SPIPlanPtr plan,
 				break;
 			from = t0;
 		}
-		tb_params_row(p, p->nrows > 0 ? order[k % (uint64) p->nrows] : 0, &vals, &nulls);
-		k++;
+		s = pick_stmt(sh, &pick);
+		tb_params_row(&p[s], p[s].nrows > 0 ? orders[s][kk[s] % (uint64) p[s].nrows] : 0, &vals, &nulls);
+		kk[s]++;
 		probe_first = me->probe_n;
 		probe_dropped = me->probe_dropped;
 		completed = 0;
 		ok = one_call(sh, me, idx, sh->probe_cap > 0 && from >= measure, t0, &completed,
-					  plan, vals, nulls, errcxt, &sqlstate, message);
+					  plans[s], vals, nulls, errcxt, &sqlstate, message);
 		t1 = mono_ns();
 		if (sh->probe_cap > 0)
 		{
@@ -555,10 +677,18 @@ client_loop(load_shared *sh, load_client *me, int idx, SPIPlanPtr plan,
 		slot = (int) ((t1 - measure) / sh->interval_ns);
 		if (slot >= sh->nint)
 			slot = sh->nint - 1;
+		if (slot != mem_slot)
+		{
+			/* the memory trend: one sample per interval (a walk of the contexts) */
+			client_interval(sh, me, slot)->mem_bytes =
+				(int64) MemoryContextMemAllocated(TopMemoryContext, true);
+			mem_slot = slot;
+		}
 		if (ok)
 		{
 			int64		ns = t1 - from;
 			load_interval *iv = client_interval(sh, me, slot);
+			load_stmt_stat *st = client_stmt(sh, me, s);
 
 			hist[tb_hist_index(&fine_layout, ns)]++;
 			if (me->calls == 0 || ns < me->min_ns)
@@ -566,6 +696,13 @@ client_loop(load_shared *sh, load_client *me, int idx, SPIPlanPtr plan,
 			if (ns > me->max_ns)
 				me->max_ns = ns;
 			me->sum_ns += (double) ns;
+			stmt_hist(st)[tb_hist_index(&stmt_layout, ns)]++;
+			if (st->calls == 0 || ns < st->min_ns)
+				st->min_ns = ns;
+			if (ns > st->max_ns)
+				st->max_ns = ns;
+			st->sum_ns += (double) ns;
+			st->calls++;
 			iv->calls++;
 			interval_hist(iv)[tb_hist_index(&coarse_layout, ns)]++;
 			if (open)
@@ -585,6 +722,7 @@ client_loop(load_shared *sh, load_client *me, int idx, SPIPlanPtr plan,
 		else
 		{
 			client_interval(sh, me, slot)->errors++;
+			client_stmt(sh, me, s)->errors++;
 			note_error(sh, me, sqlstate, message, t1);
 		}
 	}
@@ -599,9 +737,9 @@ tb_load_client_main(Datum arg)
 	int			idx;
 	char		appname[NAMEDATALEN];
 	MemoryContext cxt;
-	tb_params	p;
-	SPIPlanPtr volatile plan = NULL;
-	int		   *volatile order = NULL;
+	tb_params  *volatile p = NULL;
+	SPIPlanPtr *volatile plans = NULL;
+	int		  **volatile orders = NULL;
 
 	memcpy(&idx, MyBgworkerEntry->bgw_extra, sizeof(int));
 	pqsignal(SIGTERM, die);
@@ -633,32 +771,44 @@ tb_load_client_main(Datum arg)
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		PushActiveSnapshot(GetTransactionSnapshot());
-		tb_params_load(&p, text_of(sh, T_PARAMS), cxt);
-		plan = SPI_prepare(text_of(sh, T_SQL), p.nargs, p.argtypes);
-		if (plan == NULL)
-			elog(ERROR, "could not prepare the statement: %s", SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not keep the prepared statement");
-		old = MemoryContextSwitchTo(cxt);
-		if (p.nrows > 0)
+		p = MemoryContextAllocZero(cxt, sizeof(tb_params) * sh->nstmt);
+		plans = MemoryContextAllocZero(cxt, sizeof(SPIPlanPtr) * sh->nstmt);
+		orders = MemoryContextAllocZero(cxt, sizeof(int *) * sh->nstmt);
+		for (int s = 0; s < sh->nstmt; s++)
 		{
-			tb_prng		r;
+			tb_params  *ps = &p[s];
+			SPIPlanPtr	plan;
 
-			order = palloc(sizeof(int) * p.nrows);
-			for (int i = 0; i < p.nrows; i++)
-				order[i] = i;
-			/* each client its own deterministic order (Fisher-Yates) */
-			tb_prng_seed(&r, tb_prng_mix((uint64) sh->seed, 1000003 + (uint64) idx));
-			for (int i = p.nrows - 1; i > 0; i--)
+			tb_params_load(ps, stmt_text(sh, s, S_PARAMS), cxt);
+			plan = SPI_prepare(stmt_text(sh, s, S_SQL), ps->nargs, ps->argtypes);
+			if (plan == NULL)
+				elog(ERROR, "could not prepare statement %d: %s", s + 1,
+					 SPI_result_code_string(SPI_result));
+			if (SPI_keepplan(plan) != 0)
+				elog(ERROR, "could not keep the prepared statement");
+			plans[s] = plan;
+			old = MemoryContextSwitchTo(cxt);
+			if (ps->nrows > 0)
 			{
-				int			j = (int) tb_prng_range(&r, 0, (uint64) i);
-				int			t = order[i];
+				tb_prng		r;
+				int		   *order = palloc(sizeof(int) * ps->nrows);
 
-				order[i] = order[j];
-				order[j] = t;
+				for (int i = 0; i < ps->nrows; i++)
+					order[i] = i;
+				/* each client its own deterministic order (Fisher-Yates) */
+				tb_prng_seed(&r, tb_prng_mix((uint64) sh->seed, 1000003 + (uint64) idx + 7919 * (uint64) s));
+				for (int i = ps->nrows - 1; i > 0; i--)
+				{
+					int			j = (int) tb_prng_range(&r, 0, (uint64) i);
+					int			t = order[i];
+
+					order[i] = order[j];
+					order[j] = t;
+				}
+				orders[s] = order;
 			}
+			MemoryContextSwitchTo(old);
 		}
-		MemoryContextSwitchTo(old);
 		PopActiveSnapshot();
 		SPI_finish();
 		CommitTransactionCommand();
@@ -689,7 +839,7 @@ tb_load_client_main(Datum arg)
 		pg_usleep(500);
 	}
 	if (!sh->stop)
-		client_loop(sh, me, idx, plan, &p, order);
+		client_loop(sh, me, idx, plans, p, orders);
 	pgstat_report_stat(true);
 	me->mem_end = (int64) MemoryContextMemAllocated(TopMemoryContext, true);
 	pg_write_barrier();
@@ -824,9 +974,9 @@ record_run(load_shared *sh)
 	double		elapsed_s;
 	int			nint_used;
 	bool		open = sh->rate > 0;
-	Datum		v[48];
-	bool		n[48];
-	Oid			t[48];
+	Datum		v[52];
+	bool		n[52];
+	Oid			t[52];
 	int			a = 0;
 	int64		run_id;
 	int64		p_handed;
@@ -836,6 +986,7 @@ record_run(load_shared *sh)
 	int64		p_completed;
 	int64		p_dropped;
 	bool		probe = sh->probe_cap > 0;
+	uint64	   *stmt_buf;
 
 	probe_figures(sh, &p_handed, &p_claimed, &p_lost, &p_dups, &p_completed, &p_dropped);
 	for (int c = 0; c < nc; c++)
@@ -918,10 +1069,12 @@ record_run(load_shared *sh)
 	ARG(INT8OID, Int64GetDatum(p_dups), !probe);
 	ARG(INT8OID, Int64GetDatum(p_completed), !probe);
 	ARG(INT8OID, Int64GetDatum(p_dropped), !probe);
+	ARG(TEXTOID, text_datum_or_null(sh, T_SCHEDULE, &n[a]), n[a]);
+	ARG(INT4OID, Int32GetDatum(sh->nstmt), false);
 #undef ARG
 
 	{
-		char		nulls[48];
+		char		nulls[52];
 		bool		isnull;
 		int			rc;
 
@@ -933,10 +1086,11 @@ record_run(load_shared *sh)
 			"finished_at, elapsed_s, env, calls, errors, tps, mean_ns, min_ns, p50_ns, p90_ns, "
 			"p95_ns, p99_ns, p999_ns, max_ns, lag_mean_ns, lag_p99_ns, lag_max_ns, "
 			"mem_start_bytes, mem_end_bytes, raw_logged, owner, workload, ramp_step, "
-			"handed, claimed, lost_races, duplicate_claims, completed, probe_dropped) "
+			"handed, claimed, lost_races, duplicate_claims, completed, probe_dropped, "
+			"rate_schedule, statements) "
 			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
 			"$18::pg_catalog.jsonb, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
-			"$31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44) RETURNING run_id",
+			"$31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46) RETURNING run_id",
 			a, t, v, nulls, false, 0);
 		if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 			elog(ERROR, "tas_bench load: could not store the run (%s)", SPI_result_code_string(rc));
@@ -949,14 +1103,16 @@ record_run(load_shared *sh)
 		uint64		icalls = 0;
 		uint64		ierrors = 0;
 		int64		ilag = 0;
+		int64		imem = 0;
 		double		off = (double) k * sh->interval_ns / 1e9;
 		double		len = Min((double) sh->interval_ns / 1e9, elapsed_s - off);
-		Oid			it[10] = {INT8OID, INT4OID, FLOAT8OID, FLOAT8OID, INT8OID, INT8OID, INT8OID, INT8OID,
-		INT8OID, FLOAT8OID};
-		Datum		iv[10];
-		bool		in[10] = {false, false, false, false, false, false, false, false, false, false};
+		Oid			it[13] = {INT8OID, INT4OID, FLOAT8OID, FLOAT8OID, INT8OID, INT8OID, INT8OID, INT8OID,
+		INT8OID, FLOAT8OID, INT8OID, INT8OID, FLOAT8OID};
+		Datum		iv[13];
+		bool		in[13];
 
 		CHECK_FOR_INTERRUPTS();
+		memset(in, 0, sizeof(in));
 		memset(ih, 0, sizeof(uint32) * coarse_layout.nbuckets);
 		for (int c = 0; c < nc; c++)
 		{
@@ -966,6 +1122,7 @@ record_run(load_shared *sh)
 			icalls += ci->calls;
 			ierrors += ci->errors;
 			ilag = Max(ilag, ci->lag_max_ns);
+			imem = Max(imem, ci->mem_bytes);
 			for (int i = 0; i < coarse_layout.nbuckets; i++)
 				ih[i] += h[i];
 		}
@@ -984,10 +1141,135 @@ record_run(load_shared *sh)
 		iv[8] = Int64GetDatum(ilag);
 		in[8] = !open;
 		iv[9] = Float8GetDatum(icalls / len);
+		iv[10] = Int64GetDatum(tb_hist_quantile32(&coarse_layout, ih, icalls, 0.95, min_ns, max_ns));
+		in[10] = icalls == 0;
+		iv[11] = Int64GetDatum(imem);
+		in[11] = imem == 0;
+		/* the scheduled rate: its mean over the interval */
+		{
+			double		sum = 0;
+			double		from = off;
+			double		to = off + len;
+			double		pstart = 0;
+
+			for (int ph = 0; ph < sh->nphase; ph++)
+			{
+				double		pend = sh->phase_end[ph] / 1e9;
+				double		lo = Max(from, pstart);
+				double		hi = Min(to, pend);
+
+				if (hi > lo)
+					sum += sh->phase_rate[ph] * (hi - lo);
+				pstart = pend;
+			}
+			iv[12] = Float8GetDatum(sum / len);
+			in[12] = !open;
+		}
 		exec_args("INSERT INTO " TB_SCHEMA ".load_intervals (run_id, seq, offset_s, length_s, "
-				  "calls, errors, p50_ns, p99_ns, lag_max_ns, tps) "
-				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-				  10, it, iv, in, SPI_OK_INSERT);
+				  "calls, errors, p50_ns, p99_ns, lag_max_ns, tps, p95_ns, mem_bytes, rate) "
+				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+				  13, it, iv, in, SPI_OK_INSERT);
+	}
+
+	/* the phases of the open loop */
+	if (open)
+	{
+		double		pstart = 0;
+
+		for (int ph = 0; ph < sh->nphase; ph++)
+		{
+			Oid			pt[5] = {INT8OID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
+			Datum		pv[5];
+			bool		pn[5] = {false, false, false, false, false};
+			double		pend = sh->phase_end[ph] / 1e9;
+
+			pv[0] = Int64GetDatum(run_id);
+			pv[1] = Int32GetDatum(ph + 1);
+			pv[2] = Float8GetDatum(sh->phase_rate[ph]);
+			pv[3] = Float8GetDatum(pstart);
+			pv[4] = Float8GetDatum(pend - pstart);
+			exec_args("INSERT INTO " TB_SCHEMA ".load_phases (run_id, phase, rate, offset_s, length_s) "
+					  "VALUES ($1, $2, $3, $4, $5)", 5, pt, pv, pn, SPI_OK_INSERT);
+			pstart = pend;
+		}
+	}
+
+	/* per statement (pgbench -r): calls, errors, latency */
+	stmt_buf = palloc(sizeof(uint64) * stmt_layout.nbuckets);
+	for (int st = 0; st < sh->nstmt; st++)
+	{
+		uint64		scalls = 0;
+		uint64		serrors = 0;
+		int64		smin = PG_INT64_MAX;
+		int64		smax = 0;
+		double		ssum = 0;
+		Oid			stt[13] = {INT8OID, INT4OID, TEXTOID, TEXTOID, FLOAT8OID, INT8OID, INT8OID,
+		FLOAT8OID, FLOAT8OID, INT8OID, INT8OID, INT8OID, INT8OID};
+		Datum		sv[13];
+		bool		sn[13];
+		uint64	   *sh_hist = stmt_buf;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(sn, 0, sizeof(sn));
+		memset(sh_hist, 0, sizeof(uint64) * stmt_layout.nbuckets);
+		for (int c = 0; c < nc; c++)
+		{
+			load_stmt_stat *cs = client_stmt(sh, client_at(sh, c), st);
+			uint64	   *h = stmt_hist(cs);
+
+			scalls += cs->calls;
+			serrors += cs->errors;
+			if (cs->calls > 0 && cs->min_ns < smin)
+				smin = cs->min_ns;
+			smax = Max(smax, cs->max_ns);
+			ssum += cs->sum_ns;
+			for (int i = 0; i < stmt_layout.nbuckets; i++)
+				sh_hist[i] += h[i];
+		}
+		sv[0] = Int64GetDatum(run_id);
+		sv[1] = Int32GetDatum(st + 1);
+		sv[2] = CStringGetTextDatum(stmt_text(sh, st, S_NAME) ? stmt_text(sh, st, S_NAME) : "");
+		sn[2] = stmt_text(sh, st, S_NAME) == NULL;
+		sv[3] = CStringGetTextDatum(stmt_text(sh, st, S_SQL));
+		sv[4] = Float8GetDatum(sh->stmt[st].weight);
+		sv[5] = Int64GetDatum((int64) scalls);
+		sv[6] = Int64GetDatum((int64) serrors);
+		sv[7] = Float8GetDatum(elapsed_s > 0 ? scalls / elapsed_s : 0);
+		sn[7] = elapsed_s <= 0;
+		sv[8] = Float8GetDatum(scalls > 0 ? ssum / scalls : 0);
+		sn[8] = scalls == 0;
+		sv[9] = Int64GetDatum(tb_hist_quantile64(&stmt_layout, sh_hist, scalls, 0.50, smin, smax));
+		sv[10] = Int64GetDatum(tb_hist_quantile64(&stmt_layout, sh_hist, scalls, 0.95, smin, smax));
+		sv[11] = Int64GetDatum(tb_hist_quantile64(&stmt_layout, sh_hist, scalls, 0.99, smin, smax));
+		sv[12] = Int64GetDatum(smax);
+		for (int i = 9; i <= 12; i++)
+			sn[i] = scalls == 0;
+		exec_args("INSERT INTO " TB_SCHEMA ".load_statements (run_id, statement, name, sql, weight, "
+				  "calls, errors, tps, mean_ns, p50_ns, p95_ns, p99_ns, max_ns) "
+				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+				  13, stt, sv, sn, SPI_OK_INSERT);
+	}
+
+	/* bursts (recovery) and drift (sustained load), from the rows above */
+	{
+		Oid			ut[1] = {INT8OID};
+		Datum		uv[1] = {Int64GetDatum(run_id)};
+		bool		un[1] = {false};
+
+		exec_args("UPDATE " TB_SCHEMA ".load_runs r SET "
+				  "bursts = b.n, bursts_recovered = b.rec, recovery_s = b.worst, "
+				  "tps_change = d.tps_change, mem_change = d.mem_change, drifting = d.drifting "
+				  "FROM (SELECT pg_catalog.count(*)::integer AS n, "
+				  "             (pg_catalog.count(*) FILTER (WHERE x.recovery_s IS NOT NULL))::integer AS rec, "
+				  "             CASE WHEN pg_catalog.bool_and(x.recovery_s IS NOT NULL) "
+				  "                  THEN pg_catalog.max(x.recovery_s) END AS worst "
+				  "        FROM " TB_SCHEMA ".load_bursts($1) x) b, "
+				  "     (SELECT pg_catalog.max(y.change) FILTER (WHERE y.metric OPERATOR(pg_catalog.=) 'tps') AS tps_change, "
+				  "             pg_catalog.max(y.change) FILTER (WHERE y.metric OPERATOR(pg_catalog.=) 'mem_bytes') AS mem_change, "
+				  "             pg_catalog.bool_or(y.drifting) AS drifting "
+				  "        FROM " TB_SCHEMA ".load_drift($1) y) d "
+				  "WHERE r.run_id OPERATOR(pg_catalog.=) $1",
+				  1, ut, uv, un, SPI_OK_UPDATE);
 	}
 
 	/* errors by SQLSTATE: counts summed, the earliest first message */
@@ -1597,27 +1879,333 @@ run_clients(load_leader *ld, tb_progress *progress, const char *search_path)
 	PG_END_TRY();
 }
 
+/* what load() and load_mix() pass to the common run */
+typedef struct load_input
+{
+	char	   *sql;			/* load_runs.sql: the statement, or a mix's listing */
+	char	   *params;			/* load_runs.params (load() only) */
+	int			nstmt;
+	char	   *stmt_sql[LOAD_MAX_STMTS];
+	char	   *stmt_params[LOAD_MAX_STMTS];
+	char	   *stmt_name[LOAD_MAX_STMTS];
+	double		stmt_weight[LOAD_MAX_STMTS];
+	char	   *workload;		/* load_mix: the workload's name */
+	int			clients;
+	int			mode;
+	double		rate;			/* 0: closed loop (or a schedule) */
+	int64		duration_ns;
+	int64		warmup_ns;
+	char	   *name;
+	char	   *label;
+	char	   *search_path;
+	Jsonb	   *options;
+	char	   *schedule;		/* rate_schedule, canonical; NULL: none */
+	int			nphase;
+	double		phase_rate[LOAD_MAX_PHASES];
+	int64		phase_ns[LOAD_MAX_PHASES];	/* lengths */
+} load_input;
+
+#define LOAD_SCHEDULE_HINT "rate_schedule is a list of phases rate:length, e.g. '{100:10s,1000:2s,100:10s}': " \
+	"rate in calls/s in total (greater than 0, at most 10000000), length a number with unit ms, s, min or h " \
+	"(each at least 100 ms, all together at most 24 hours), at most 64 phases; " \
+	"the run's measured window is the phases' total length (duration is not used)."
+
+static void
+schedule_error(const char *text, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("argument rate_schedule is not a valid rate schedule: \"%s\"", text),
+			 errdetail("%s", detail),
+			 errhint(LOAD_SCHEDULE_HINT)));
+}
+
+/* rate_schedule: '{rate:length,...}' into phases, and its canonical text */
+static void
+parse_schedule(const char *text, load_input *in)
+{
+	const char *c = text;
+	bool		braces;
+	int64		total = 0;
+	StringInfoData canon;
+
+	initStringInfo(&canon);
+	appendStringInfoChar(&canon, '{');
+	while (isspace((unsigned char) *c))
+		c++;
+	braces = (*c == '{');
+	if (braces)
+		c++;
+	in->nphase = 0;
+	for (;;)
+	{
+		char	   *e;
+		double		rate;
+		double		len;
+		double		unit;
+		int			ph = in->nphase + 1;
+
+		while (isspace((unsigned char) *c))
+			c++;
+		if (in->nphase >= LOAD_MAX_PHASES)
+			schedule_error(text, psprintf("It has more than %d phases.", LOAD_MAX_PHASES));
+		rate = strtod(c, &e);
+		if (e == c)
+			schedule_error(text, psprintf("Phase %d does not start with a rate (a number of calls per second).", ph));
+		if (!(rate > 0 && rate <= 1e7))
+			schedule_error(text, psprintf("The rate of phase %d is %g; it must be greater than 0 and at most 10000000 calls per second.",
+										  ph, rate));
+		c = e;
+		while (isspace((unsigned char) *c))
+			c++;
+		if (*c != ':')
+			schedule_error(text, psprintf("Phase %d: a colon must follow the rate, then the phase's length.", ph));
+		c++;
+		while (isspace((unsigned char) *c))
+			c++;
+		len = strtod(c, &e);
+		if (e == c)
+			schedule_error(text, psprintf("Phase %d has no length (a number with unit ms, s, min or h).", ph));
+		c = e;
+		while (isspace((unsigned char) *c))
+			c++;
+		if (strncmp(c, "ms", 2) == 0)
+			unit = 1e6, c += 2;
+		else if (strncmp(c, "min", 3) == 0)
+			unit = 60e9, c += 3;
+		else if (*c == 's')
+			unit = 1e9, c += 1;
+		else if (*c == 'h')
+			unit = 3600e9, c += 1;
+		else
+			schedule_error(text, psprintf("The length of phase %d has no unit: ms, s, min or h.", ph));
+		if (!(len * unit >= 1e8) || len * unit > 86400e9)
+			schedule_error(text, psprintf("Phase %d lasts %g %s; each phase lasts at least 100 ms.", ph, len,
+										  unit == 1e6 ? "ms" : unit == 1e9 ? "s" : unit == 60e9 ? "min" : "h"));
+		in->phase_rate[in->nphase] = rate;
+		in->phase_ns[in->nphase] = (int64) (len * unit);
+		total += in->phase_ns[in->nphase];
+		if (total > INT64CONST(86400) * 1000000000)
+			schedule_error(text, "Its phases last more than 24 hours in all.");
+		appendStringInfo(&canon, "%s%g:%gs", in->nphase > 0 ? "," : "", rate, len * unit / 1e9);
+		in->nphase++;
+		while (isspace((unsigned char) *c))
+			c++;
+		if (*c == ',')
+		{
+			c++;
+			continue;
+		}
+		if (braces)
+		{
+			if (*c != '}')
+				schedule_error(text, psprintf("After phase %d: a comma and the next phase, or the closing brace.", ph));
+			c++;
+			while (isspace((unsigned char) *c))
+				c++;
+		}
+		if (*c != '\0')
+			schedule_error(text, psprintf("After phase %d: unexpected \"%s\".", ph, c));
+		break;
+	}
+	appendStringInfoChar(&canon, '}');
+	in->schedule = canon.data;
+	in->duration_ns = total;
+}
+
+/*
+ * The arguments load() and load_mix() share, from position `first`
+ * (clients) on: clients, duration, rate, warmup, mode, name, label,
+ * search_path, options, rate_schedule.
+ */
+static void
+parse_common(FunctionCallInfo fcinfo, int first, load_input *in)
+{
+	char	   *modestr;
+	int			sched_arg = first + 9;
+
+	tb_require_arg(fcinfo, first, "clients", "Pass the number of concurrent clients, 1 to 256.");
+	in->clients = PG_GETARG_INT32(first);
+	if (in->clients < 1 || in->clients > LOAD_MAX_CLIENTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument clients must be between 1 and %d, not %d", LOAD_MAX_CLIENTS, in->clients),
+				 errhint("Each client is a background worker; max_worker_processes bounds how many can run.")));
+	in->schedule = NULL;
+	in->nphase = 0;
+	if (PG_NARGS() > sched_arg && !PG_ARGISNULL(sched_arg))
+	{
+		if (!PG_ARGISNULL(first + 2))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("arguments rate and rate_schedule cannot both be given"),
+					 errdetail("rate is one arrival rate for the whole run; rate_schedule gives one per phase."),
+					 errhint("Pass rate => NULL with a rate_schedule, or a single phase: rate_schedule => '{%g:10s}'.",
+							 PG_GETARG_FLOAT8(first + 2))));
+		parse_schedule(text_to_cstring(PG_GETARG_TEXT_PP(sched_arg)), in);
+	}
+	else
+		in->duration_ns = arg_interval_ns(fcinfo, first + 1, "duration", INT64CONST(100000000),
+										  INT64CONST(86400) * 1000000000, "100 ms and 24 hours");
+	in->rate = 0;
+	if (!PG_ARGISNULL(first + 2))
+	{
+		in->rate = PG_GETARG_FLOAT8(first + 2);
+		if (!(in->rate > 0 && in->rate <= 1e7))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("argument rate must be greater than 0 and at most 10000000 calls per second, not %g", in->rate),
+					 errhint("rate is the total arrival rate of an open loop; pass NULL for a closed loop.")));
+		in->nphase = 1;
+		in->phase_rate[0] = in->rate;
+		in->phase_ns[0] = in->duration_ns;
+	}
+	else if (in->schedule != NULL)
+	{
+		double		calls = 0;
+
+		for (int i = 0; i < in->nphase; i++)
+			calls += in->phase_rate[i] * in->phase_ns[i] / 1e9;
+		in->rate = calls / (in->duration_ns / 1e9);	/* the schedule's mean rate */
+	}
+	in->warmup_ns = arg_interval_ns(fcinfo, first + 3, "warmup", 0, INT64CONST(3600) * 1000000000, "0 and 1 hour");
+	tb_require_arg(fcinfo, first + 4, "mode", "Pass 'commit' or 'rollback'.");
+	modestr = text_to_cstring(PG_GETARG_TEXT_PP(first + 4));
+	if (strcmp(modestr, "commit") == 0)
+		in->mode = LOAD_COMMIT;
+	else if (strcmp(modestr, "rollback") == 0)
+		in->mode = LOAD_ROLLBACK;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument mode must be 'commit' or 'rollback', not \"%s\"", modestr),
+				 errhint("commit: each call is a transaction that commits; rollback: each call's transaction is rolled back, so every call sees the same state.")));
+	in->name = opt_text(fcinfo, first + 5);
+	in->label = opt_text(fcinfo, first + 6);
+	in->search_path = opt_text(fcinfo, first + 7);
+	in->options = (PG_NARGS() > first + 8 && !PG_ARGISNULL(first + 8)) ? PG_GETARG_JSONB_P(first + 8) : NULL;
+}
+
+static Datum do_load(load_input *in);
+
 /*
  * tas_bench.load(sql, params, clients, duration, rate, warmup, mode, name,
- *		label, search_path, options jsonb) RETURNS tas_bench.load_runs
+ *		label, search_path, options jsonb, rate_schedule text)
+ *		RETURNS tas_bench.load_runs
  */
 PG_FUNCTION_INFO_V1(tas_bench_load);
 Datum
 tas_bench_load(PG_FUNCTION_ARGS)
 {
-	char	   *sql;
-	char	   *params;
-	char	   *name;
-	char	   *label;
-	char	   *search_path;
+	load_input *in = palloc0(sizeof(load_input));
+
+	init_layouts();
+	tb_require_arg(fcinfo, 0, "sql", "Pass the statement to run, e.g. 'SELECT 1'.");
+	in->sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	in->params = opt_text(fcinfo, 1);
+	parse_common(fcinfo, 2, in);
+	in->nstmt = 1;
+	in->stmt_sql[0] = in->sql;
+	in->stmt_params[0] = in->params;
+	in->stmt_name[0] = NULL;
+	in->stmt_weight[0] = 1;
+	return do_load(in);
+}
+
+/*
+ * tas_bench.load_mix(workload, clients, duration, rate, warmup, mode, name,
+ *		label, search_path, options jsonb, rate_schedule text)
+ *		RETURNS tas_bench.load_runs
+ */
+PG_FUNCTION_INFO_V1(tas_bench_load_mix);
+Datum
+tas_bench_load_mix(PG_FUNCTION_ARGS)
+{
+	load_input *in = palloc0(sizeof(load_input));
 	char	   *workload;
-	char	   *modestr;
+	Oid			types[1] = {TEXTOID};
+	Datum		vals[1];
+	int			nest;
+	StringInfoData listing;
+	MemoryContext callcxt = CurrentMemoryContext;
+	MemoryContext old;
+
+	init_layouts();
+	tb_require_arg(fcinfo, 0, "workload", "Pass the name of a workload in tas_bench.workloads.");
+	workload = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	parse_common(fcinfo, 1, in);
+	in->workload = workload;
+
+	/* the workload's statements, as the caller reads them (row-level security) */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	vals[0] = CStringGetTextDatum(workload);
+	nest = tb_internal_begin();
+	if (SPI_execute_with_args("SELECT w.name, w.sql, w.params, w.weight, w.owner::pg_catalog.text, w.builtin "
+							  "FROM " TB_SCHEMA ".workloads w WHERE w.workload OPERATOR(pg_catalog.=) $1 "
+							  "ORDER BY w.name COLLATE \"C\"",
+							  1, types, vals, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tas_bench.workloads");
+	tb_internal_end(nest);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("argument workload: there is no workload \"%s\"", workload),
+				 errdetail("tas_bench.workloads has no statement of that workload that the calling role can read."),
+				 errhint("Add its statements first: INSERT INTO tas_bench.workloads (workload, name, sql, params, weight) VALUES ('%s', 'a', 'SELECT 1', NULL, 1);",
+						 workload)));
+	if (SPI_processed > LOAD_MAX_STMTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("workload \"%s\" has %d statements; a mix takes at most %d",
+						workload, (int) SPI_processed, LOAD_MAX_STMTS),
+				 errhint("Split it into several workloads.")));
+	old = MemoryContextSwitchTo(callcxt);	/* what outlives SPI_finish */
+	initStringInfo(&listing);
+	appendStringInfo(&listing, "-- workload %s: %d statements (name @ weight: sql)", workload, (int) SPI_processed);
+	in->nstmt = (int) SPI_processed;
+	for (int i = 0; i < in->nstmt; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	td = SPI_tuptable->tupdesc;
+		bool		isnull;
+		double		w;
+		char	   *owner = SPI_getvalue(tup, td, 5);
+		bool		builtin = DatumGetBool(SPI_getbinval(tup, td, 6, &isnull));
+
+		in->stmt_name[i] = SPI_getvalue(tup, td, 1);
+		in->stmt_sql[i] = SPI_getvalue(tup, td, 2);
+		in->stmt_params[i] = SPI_getvalue(tup, td, 3);
+		w = DatumGetFloat8(SPI_getbinval(tup, td, 4, &isnull));
+		if (isnull || !(w > 0) || isinf(w))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("statement \"%s\" of workload \"%s\" has weight %s; a weight must be a finite number greater than 0",
+							in->stmt_name[i], workload, isnull ? "NULL" : SPI_getvalue(tup, td, 4)),
+					 errhint("A statement's share of the calls is its weight over the sum of the workload's weights.")));
+		if (!builtin && !tb_acts_as(owner))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("statement \"%s\" of workload \"%s\" belongs to role \"%s\"",
+							in->stmt_name[i], workload, owner),
+					 errdetail("Stored SQL runs only as its owner, superusers included."),
+					 errhint("SET ROLE %s first, or copy the statement as a workload of your own.", owner)));
+		in->stmt_weight[i] = w;
+		appendStringInfo(&listing, "\n-- %s @ %g:\n%s;", in->stmt_name[i], w, in->stmt_sql[i]);
+	}
+	MemoryContextSwitchTo(old);
+	in->sql = listing.data;
+	in->params = NULL;
+	SPI_finish();
+	return do_load(in);
+}
+
+static Datum
+do_load(load_input *in)
+{
+	char	   *workload;
 	char	   *env = NULL;
-	int			clients;
-	int			mode;
-	double		rate = 0;
-	int64		duration_ns;
-	int64		warmup_ns;
+	int			clients = in->clients;
 	int64		interval_ns;
 	int64		seed;
 	int			raw_log;
@@ -1625,65 +2213,28 @@ tas_bench_load(PG_FUNCTION_ARGS)
 	int			nint;
 	Size		text_size;
 	Size		client_size;
+	Size		stmt_size;
 	Size		total;
 	Size		off;
 	load_leader *ld;
 	load_shared *sh;
 	int			nest;
-	tb_params	p;
-	SPIPlanPtr	plan;
 	tb_progress progress;
 	char		what[NAMEDATALEN];
 	Datum		result;
 	bool		isnull;
 	load_options opt;
+	char	   *volatile search_path = in->search_path;
 
-	init_layouts();
-	tb_require_arg(fcinfo, 0, "sql", "Pass the statement to run, e.g. 'SELECT 1'.");
-	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	params = opt_text(fcinfo, 1);
-	tb_require_arg(fcinfo, 2, "clients", "Pass the number of concurrent clients, 1 to 256.");
-	clients = PG_GETARG_INT32(2);
-	if (clients < 1 || clients > LOAD_MAX_CLIENTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("argument clients must be between 1 and %d, not %d", LOAD_MAX_CLIENTS, clients),
-				 errhint("Each client is a background worker; max_worker_processes bounds how many can run.")));
-	duration_ns = arg_interval_ns(fcinfo, 3, "duration", INT64CONST(100000000),
-								  INT64CONST(86400) * 1000000000, "100 ms and 24 hours");
-	if (!PG_ARGISNULL(4))
-	{
-		rate = PG_GETARG_FLOAT8(4);
-		if (!(rate > 0 && rate <= 1e7))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("argument rate must be greater than 0 and at most 10000000 calls per second, not %g", rate),
-					 errhint("rate is the total arrival rate of an open loop; pass NULL for a closed loop.")));
-	}
-	warmup_ns = arg_interval_ns(fcinfo, 5, "warmup", 0, INT64CONST(3600) * 1000000000, "0 and 1 hour");
-	tb_require_arg(fcinfo, 6, "mode", "Pass 'commit' or 'rollback'.");
-	modestr = text_to_cstring(PG_GETARG_TEXT_PP(6));
-	if (strcmp(modestr, "commit") == 0)
-		mode = LOAD_COMMIT;
-	else if (strcmp(modestr, "rollback") == 0)
-		mode = LOAD_ROLLBACK;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("argument mode must be 'commit' or 'rollback', not \"%s\"", modestr),
-				 errhint("commit: each call is a transaction that commits; rollback: each call's transaction is rolled back, so every call sees the same state.")));
-	name = opt_text(fcinfo, 7);
-	label = opt_text(fcinfo, 8);
-	search_path = opt_text(fcinfo, 9);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	parse_options(PG_ARGISNULL(10) ? NULL : PG_GETARG_JSONB_P(10), clients, &opt);
+	parse_options(in->options, clients, &opt);
 	interval_ns = opt.interval_ns;
 	seed = opt.seed;
 	raw_log = opt.raw_log;
-	workload = opt.workload;
+	workload = in->workload ? in->workload : opt.workload;
 	ramp_step = opt.ramp_step;
-	nint = (int) ((duration_ns + interval_ns - 1) / interval_ns);
+	nint = (int) ((in->duration_ns + interval_ns - 1) / interval_ns);
 	if (nint > LOAD_MAX_INTERVALS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1698,16 +2249,30 @@ tas_bench_load(PG_FUNCTION_ARGS)
 				 errdetail("Each client is a background worker, and one more stores the run when they have ended."),
 				 errhint("Raise max_worker_processes to at least %d (needs a restart), or pass fewer clients.",
 						 clients + 1)));
-
-	/* the statement and the params query are checked here, before any worker */
-	nest = search_path ? tb_search_path_push(search_path) : -1;
-	tb_params_load(&p, params, CurrentMemoryContext);
-	plan = SPI_prepare(sql, p.nargs, p.argtypes);
-	if (plan == NULL)
+	if (clients * in->nstmt > LOAD_MAX_STMT_BLOCKS)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("argument sql could not be prepared: %s", SPI_result_code_string(SPI_result))));
-	SPI_freeplan(plan);
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a mix of %d statements with %d clients keeps too many histograms: %d, at most %d",
+						in->nstmt, clients, in->nstmt * clients, LOAD_MAX_STMT_BLOCKS),
+				 errhint("Pass fewer clients or use fewer statements.")));
+
+	/* the statements and params queries are checked here, before any worker */
+	nest = search_path ? tb_search_path_push(search_path) : -1;
+	for (int s = 0; s < in->nstmt; s++)
+	{
+		tb_params	p;
+		SPIPlanPtr	plan;
+
+		tb_params_load(&p, in->stmt_params[s], CurrentMemoryContext);
+		plan = SPI_prepare(in->stmt_sql[s], p.nargs, p.argtypes);
+		if (plan == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 in->workload ? errmsg("statement \"%s\" of workload \"%s\" could not be prepared: %s",
+										   in->stmt_name[s], in->workload, SPI_result_code_string(SPI_result))
+					 : errmsg("argument sql could not be prepared: %s", SPI_result_code_string(SPI_result))));
+		SPI_freeplan(plan);
+	}
 	if (search_path == NULL)
 		search_path = tb_search_path_current();
 	if (nest >= 0)
@@ -1725,19 +2290,30 @@ tas_bench_load(PG_FUNCTION_ARGS)
 	/* the shared segment: header, texts, one block per client */
 	text_size = 0;
 	{
-		const char *texts[NTEXT] = {sql, params, search_path, name, label, env, workload};
+		const char *texts[NTEXT] = {in->sql, in->params, search_path, in->name, in->label, env, workload,
+		in->schedule};
 
 		for (int t = 0; t < NTEXT; t++)
 			if (texts[t] != NULL)
 				text_size += MAXALIGN(strlen(texts[t]) + 1);
+		for (int s = 0; s < in->nstmt; s++)
+		{
+			const char *st[NSTEXT] = {in->stmt_sql[s], in->stmt_params[s], in->stmt_name[s]};
+
+			for (int t = 0; t < NSTEXT; t++)
+				if (st[t] != NULL)
+					text_size += MAXALIGN(strlen(st[t]) + 1);
+		}
 	}
 	{
 		Size		int_size = MAXALIGN(MAXALIGN(sizeof(load_interval)) + sizeof(uint32) * coarse_layout.nbuckets);
 		Size		hist_size = MAXALIGN(sizeof(uint64) * fine_layout.nbuckets);
 
+		stmt_size = MAXALIGN(MAXALIGN(sizeof(load_stmt_stat)) + sizeof(uint64) * stmt_layout.nbuckets);
 		client_size = MAXALIGN(sizeof(load_client)) + 2 * hist_size + (Size) nint * int_size
 			+ MAXALIGN(sizeof(int64) * (Size) raw_log)
-			+ MAXALIGN(sizeof(load_probe_row) * (Size) opt.probe);
+			+ MAXALIGN(sizeof(load_probe_row) * (Size) opt.probe)
+			+ (Size) in->nstmt * stmt_size;
 		total = MAXALIGN(sizeof(load_shared)) + text_size + (Size) clients * client_size;
 		ld = palloc0(sizeof(load_leader));
 		ld->seg = dsm_create(total, 0);
@@ -1751,37 +2327,77 @@ tas_bench_load(PG_FUNCTION_ARGS)
 		sh->int_size = int_size;
 		sh->raw_off = sh->int_off + (Size) nint * int_size;
 		sh->probe_off = sh->raw_off + MAXALIGN(sizeof(int64) * (Size) raw_log);
+		sh->stmt_off = sh->probe_off + MAXALIGN(sizeof(load_probe_row) * (Size) opt.probe);
+		sh->stmt_size = stmt_size;
 	}
 	sh->dboid = MyDatabaseId;
 	sh->session_roleid = GetSessionUserId();
 	sh->roleid = GetUserId();
 	strlcpy(sh->owner, tb_current_role_name(), NAMEDATALEN);
 	sh->clients = clients;
-	sh->mode = mode;
-	sh->rate = rate;
-	sh->warmup_ns = warmup_ns;
-	sh->duration_ns = duration_ns;
+	sh->mode = in->mode;
+	sh->rate = in->rate;
+	sh->warmup_ns = in->warmup_ns;
+	sh->duration_ns = in->duration_ns;
 	sh->interval_ns = interval_ns;
 	sh->nint = nint;
 	sh->seed = seed;
 	sh->raw_cap = raw_log;
 	sh->probe_cap = opt.probe;
 	sh->ramp_step = ramp_step;
+	sh->nphase = in->nphase;
+	sh->scheduled = in->schedule != NULL;
+	{
+		int64		end = 0;
+
+		for (int i = 0; i < in->nphase; i++)
+		{
+			end += in->phase_ns[i];
+			sh->phase_rate[i] = in->phase_rate[i];
+			sh->phase_end[i] = end;
+		}
+	}
 	off = MAXALIGN(sizeof(load_shared));
-	put_text(sh, &off, T_SQL, sql);
-	put_text(sh, &off, T_PARAMS, params);
+	put_text(sh, &off, T_SQL, in->sql);
+	put_text(sh, &off, T_PARAMS, in->params);
 	put_text(sh, &off, T_SEARCH_PATH, search_path);
-	put_text(sh, &off, T_NAME, name);
-	put_text(sh, &off, T_LABEL, label);
+	put_text(sh, &off, T_NAME, in->name);
+	put_text(sh, &off, T_LABEL, in->label);
 	put_text(sh, &off, T_ENV, env);
 	put_text(sh, &off, T_SUITE, workload);
+	put_text(sh, &off, T_SCHEDULE, in->schedule);
+	sh->nstmt = in->nstmt;
+	{
+		double		cum = 0;
+
+		for (int s = 0; s < in->nstmt; s++)
+		{
+			const char *st[NSTEXT] = {in->stmt_sql[s], in->stmt_params[s], in->stmt_name[s]};
+
+			for (int t = 0; t < NSTEXT; t++)
+			{
+				if (st[t] == NULL)
+				{
+					sh->stmt[s].text_len[t] = -1;
+					continue;
+				}
+				sh->stmt[s].text_off[t] = off;
+				sh->stmt[s].text_len[t] = (int) strlen(st[t]);
+				memcpy((char *) sh + off, st[t], strlen(st[t]) + 1);
+				off += MAXALIGN(strlen(st[t]) + 1);
+			}
+			cum += in->stmt_weight[s];
+			sh->stmt[s].weight = in->stmt_weight[s];
+			sh->stmt[s].cum = cum;
+		}
+	}
 	sh->client_off = off;
 	strlcpy(sh->status, "ok", sizeof(sh->status));
 	ld->handles = palloc0(sizeof(BackgroundWorkerHandle *) * clients);
 
-	snprintf(what, sizeof(what), "load \"%s\"", name ? name : "");
+	snprintf(what, sizeof(what), "%s \"%s\"", in->workload ? "load_mix" : "load",
+			 in->name ? in->name : in->workload ? in->workload : "");
 	tb_progress_start(&progress, pstrdup(what));
-
 	PG_ENSURE_ERROR_CLEANUP(terminate_clients, PointerGetDatum(ld));
 	{
 		run_clients(ld, &progress, search_path);

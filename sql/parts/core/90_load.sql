@@ -51,7 +51,15 @@ CREATE TABLE @extschema@.load_runs (
     duplicate_claims bigint,
     completed        bigint,
     probe_dropped    bigint,
-    owner            name NOT NULL
+    owner            name NOT NULL,
+    rate_schedule    text,
+    statements       integer NOT NULL DEFAULT 1,
+    bursts           integer,
+    bursts_recovered integer,
+    recovery_s       float8,
+    tps_change       float8,
+    mem_change       float8,
+    drifting         boolean
 );
 CREATE INDEX load_runs_label_idx ON @extschema@.load_runs (label, ramp_step);
 CREATE INDEX load_runs_owner_idx ON @extschema@.load_runs (owner);
@@ -87,6 +95,19 @@ COMMENT ON COLUMN @extschema@.load_runs.duplicate_claims IS
 COMMENT ON COLUMN @extschema@.load_runs.completed IS 'claim probe: rows with the third column true (e.g. tasks completed)';
 COMMENT ON COLUMN @extschema@.load_runs.probe_dropped IS 'claim probe: hand-outs not kept because a client''s probe log was full (the figures then cover the rest)';
 COMMENT ON COLUMN @extschema@.load_runs.owner IS 'role that ran the load (its sql and params ran as this role); set by tas_bench';
+COMMENT ON COLUMN @extschema@.load_runs.rate_schedule IS
+  'open loop with phases (load(..., rate_schedule => ''{100:10s,1000:2s,100:10s}'')): the schedule, canonical (lengths in s); rate is then its mean; the phases are in load_phases';
+COMMENT ON COLUMN @extschema@.load_runs.statements IS 'statements the run picked from: 1 for load(), the workload''s for load_mix (per statement in load_statements)';
+COMMENT ON COLUMN @extschema@.load_runs.bursts IS 'rate_schedule: phases whose rate is above the phase before and that have a phase after (load_bursts(run_id))';
+COMMENT ON COLUMN @extschema@.load_runs.bursts_recovered IS 'bursts after which p95 came back within 2x its pre-burst level before the run ended (load_bursts, factor 2)';
+COMMENT ON COLUMN @extschema@.load_runs.recovery_s IS
+  'the longest recovery time after a burst (load_bursts with factor 2): from the end of the burst to the start of the first interval whose p95 is at most 2x the median p95 of the whole intervals of the phase before it; NULL when there is no burst or one did not recover';
+COMMENT ON COLUMN @extschema@.load_runs.tps_change IS
+  'sustained load (load_drift, max_change 0.10): change of tps over the run by the least-squares line through the intervals, as a fraction of the mean tps';
+COMMENT ON COLUMN @extschema@.load_runs.mem_change IS
+  'sustained load (load_drift): change of the clients'' backend memory over the run by the least-squares line, as a fraction of its mean';
+COMMENT ON COLUMN @extschema@.load_runs.drifting IS
+  'load_drift flagged tps or memory: its change over the run exceeds 10% of the mean and the slope''s 95% confidence interval excludes 0; NULL with fewer than 4 whole intervals';
 
 CREATE TABLE @extschema@.load_intervals (
     run_id      bigint NOT NULL REFERENCES @extschema@.load_runs ON DELETE CASCADE,
@@ -99,10 +120,47 @@ CREATE TABLE @extschema@.load_intervals (
     p50_ns      bigint,
     p99_ns      bigint,
     lag_max_ns  bigint,
+    p95_ns      bigint,
+    mem_bytes   bigint,
+    rate        float8,
     PRIMARY KEY (run_id, seq)
 );
 COMMENT ON TABLE @extschema@.load_intervals IS
-  'Per report_interval of a load run: calls and errors completed in it (they add up to the run''s), tps, p50/p99 (histogram, within 5%), largest schedule lag';
+  'Per report_interval of a load run: calls and errors completed in it (they add up to the run''s), tps, p50/p95/p99 (histogram, within 5%), largest schedule lag, the clients'' backend memory, the scheduled rate';
+COMMENT ON COLUMN @extschema@.load_intervals.mem_bytes IS
+  'largest backend memory (TopMemoryContext, recursively) of a client, sampled once per interval by each client that completed a call in it';
+COMMENT ON COLUMN @extschema@.load_intervals.rate IS
+  'open loop: the scheduled arrival rate (calls/s in total), its mean over the interval (rate_schedule phases change it); NULL: closed loop';
+
+CREATE TABLE @extschema@.load_phases (
+    run_id    bigint NOT NULL REFERENCES @extschema@.load_runs ON DELETE CASCADE,
+    phase     integer NOT NULL,
+    rate      float8 NOT NULL,
+    offset_s  float8 NOT NULL,
+    length_s  float8 NOT NULL,
+    PRIMARY KEY (run_id, phase)
+);
+COMMENT ON TABLE @extschema@.load_phases IS
+  'Open loop: the phases of a run''s arrival rate, from rate_schedule (or one phase at rate); offset_s from the start of the measured window (warm-up runs at the first phase''s rate)';
+
+CREATE TABLE @extschema@.load_statements (
+    run_id     bigint NOT NULL REFERENCES @extschema@.load_runs ON DELETE CASCADE,
+    statement  integer NOT NULL,
+    name       text,
+    sql        text NOT NULL,
+    weight     float8 NOT NULL,
+    calls      bigint NOT NULL,
+    errors     bigint NOT NULL,
+    tps        float8,
+    mean_ns    float8,
+    p50_ns     bigint,
+    p95_ns     bigint,
+    p99_ns     bigint,
+    max_ns     bigint,
+    PRIMARY KEY (run_id, statement)
+);
+COMMENT ON TABLE @extschema@.load_statements IS
+  'Per statement of a load run (as pgbench -r): its weight, calls and errors in the measured window (they add up to the run''s), tps, mean and p50/p95/p99 latency (histogram, within 1%), max; one row for load(), one per workload statement for load_mix()';
 
 CREATE TABLE @extschema@.load_errors (
     run_id    bigint NOT NULL REFERENCES @extschema@.load_runs ON DELETE CASCADE,
@@ -146,6 +204,8 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.load_intervals', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.load_errors', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.load_clients', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.load_samples', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.load_phases', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.load_statements', '');
 
 -- Results are private to their owner; bookkeeping (the extension owner)
 -- writes them; nobody is granted INSERT.
@@ -163,20 +223,173 @@ CREATE POLICY load_clients_read ON @extschema@.load_clients FOR SELECT
 ALTER TABLE @extschema@.load_samples ENABLE ROW LEVEL SECURITY;
 CREATE POLICY load_samples_read ON @extschema@.load_samples FOR SELECT
   USING (EXISTS (SELECT 1 FROM @extschema@.load_runs r WHERE r.run_id = load_samples.run_id));
+ALTER TABLE @extschema@.load_phases ENABLE ROW LEVEL SECURITY;
+CREATE POLICY load_phases_read ON @extschema@.load_phases FOR SELECT
+  USING (EXISTS (SELECT 1 FROM @extschema@.load_runs r WHERE r.run_id = load_phases.run_id));
+ALTER TABLE @extschema@.load_statements ENABLE ROW LEVEL SECURITY;
+CREATE POLICY load_statements_read ON @extschema@.load_statements FOR SELECT
+  USING (EXISTS (SELECT 1 FROM @extschema@.load_runs r WHERE r.run_id = load_statements.run_id));
 GRANT SELECT ON @extschema@.load_runs, @extschema@.load_intervals, @extschema@.load_errors,
-                @extschema@.load_clients, @extschema@.load_samples TO PUBLIC;
+                @extschema@.load_clients, @extschema@.load_samples, @extschema@.load_phases,
+                @extschema@.load_statements TO PUBLIC;
+
+-- Mixes: the statements of a workload, picked by weight (load_mix).  Like
+-- cases: everyone reads the built-in rows and their own; a role writes only
+-- rows it owns; load_mix runs a row's sql and params only as its owner.
+CREATE TABLE @extschema@.workloads (
+    workload  text NOT NULL,
+    name      text NOT NULL,
+    sql       text NOT NULL,
+    params    text,
+    weight    float8 NOT NULL DEFAULT 1
+              CHECK (weight > 0 AND weight < 'infinity'::float8),
+    builtin   boolean NOT NULL DEFAULT false,
+    owner     name NOT NULL DEFAULT current_user,
+    PRIMARY KEY (workload, name)
+);
+COMMENT ON TABLE @extschema@.workloads IS
+  'Statements of load mixes: load_mix(workload) picks each transaction''s statement among the workload''s rows with probability weight / (sum of the weights), as pgbench -f script@weight; params is a query whose rows are that statement''s $1, $2, ... (as for load()).  Add your own with INSERT (builtin false)';
+COMMENT ON COLUMN @extschema@.workloads.weight IS 'relative share of the calls: a finite number greater than 0';
+COMMENT ON COLUMN @extschema@.workloads.owner IS
+  'role that wrote the statement: load_mix runs its sql and params only as this role (built-in rows: anyone)';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.workloads', 'WHERE NOT builtin');
+ALTER TABLE @extschema@.workloads ENABLE ROW LEVEL SECURITY;
+CREATE POLICY workloads_read ON @extschema@.workloads FOR SELECT
+  USING (builtin OR @extschema@.may_read(owner));
+CREATE POLICY workloads_insert ON @extschema@.workloads FOR INSERT
+  WITH CHECK (NOT builtin AND owner = current_user);
+CREATE POLICY workloads_update ON @extschema@.workloads FOR UPDATE
+  USING (NOT builtin AND owner = current_user) WITH CHECK (NOT builtin AND owner = current_user);
+CREATE POLICY workloads_delete ON @extschema@.workloads FOR DELETE
+  USING (NOT builtin AND owner = current_user);
+GRANT SELECT ON @extschema@.workloads TO PUBLIC;
 
 CREATE FUNCTION @extschema@.load(
     sql text, params text DEFAULT NULL, clients integer DEFAULT 2,
     duration interval DEFAULT '10 s', rate float8 DEFAULT NULL, warmup interval DEFAULT '1 s',
     mode text DEFAULT 'commit', name text DEFAULT NULL, label text DEFAULT NULL,
-    search_path text DEFAULT NULL, options jsonb DEFAULT NULL)
+    search_path text DEFAULT NULL, options jsonb DEFAULT NULL, rate_schedule text DEFAULT NULL)
 RETURNS @extschema@.load_runs
 AS 'MODULE_PATHNAME', 'tas_bench_load'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
-COMMENT ON FUNCTION @extschema@.load(text, text, integer, interval, float8, interval, text, text, text, text, jsonb) IS
-  'Run sql from clients background workers (connected as the calling role, search_path the given one or the caller''s) for warmup, then duration: closed loop, or with rate (calls/s in total) an open loop with Poisson arrivals, latency from the scheduled start and schedule lag; one transaction per call (mode commit or rollback), arguments from the params query in a seeded order per client; errors counted by SQLSTATE. options (a JSON object): report_interval (default 1 s), seed (default 1), raw_log (test mode: keep the first n latencies per client in load_samples), probe (the claim probe: keep up to n hand-outs per client; the statement returns rows (item, claimed boolean[, completed boolean]) and the run counts hand-outs, claims, lost races, duplicate claims between overlapping transactions, and completions), workload and ramp_step (set by run_ramp). Stores and returns the run (load_runs, load_intervals, load_errors, load_clients). A cancel stops every client within 1 s and stores the run as cancelled. Needs clients + 1 free max_worker_processes slots; the clients see only committed data';
+COMMENT ON FUNCTION @extschema@.load(text, text, integer, interval, float8, interval, text, text, text, text, jsonb, text) IS
+  'Run sql from clients background workers (connected as the calling role, search_path the given one or the caller''s) for warmup, then duration: closed loop, or with rate (calls/s in total) an open loop with Poisson arrivals, latency from the scheduled start and schedule lag; one transaction per call (mode commit or rollback), arguments from the params query in a seeded order per client; errors counted by SQLSTATE. options (a JSON object): report_interval (default 1 s), seed (default 1), raw_log (test mode: keep the first n latencies per client in load_samples), probe (the claim probe: keep up to n hand-outs per client; the statement returns rows (item, claimed boolean[, completed boolean]) and the run counts hand-outs, claims, lost races, duplicate claims between overlapping transactions, and completions), workload and ramp_step (set by run_ramp). Stores and returns the run (load_runs, load_intervals, load_errors, load_clients). A cancel stops every client within 1 s and stores the run as cancelled. Needs clients + 1 free max_worker_processes slots; the clients see only committed data. rate_schedule (instead of rate): an open loop whose rate changes per phase, e.g. ''{100:10s,1000:2s,100:10s}'' (rate calls/s : length with unit ms, s, min or h); the measured window is then the phases'' total (duration is not used); load_bursts and load_drift read the intervals';
+
+CREATE FUNCTION @extschema@.load_mix(
+    workload text, clients integer DEFAULT 2, duration interval DEFAULT '10 s',
+    rate float8 DEFAULT NULL, warmup interval DEFAULT '1 s', mode text DEFAULT 'commit',
+    name text DEFAULT NULL, label text DEFAULT NULL, search_path text DEFAULT NULL,
+    options jsonb DEFAULT NULL, rate_schedule text DEFAULT NULL)
+RETURNS @extschema@.load_runs
+AS 'MODULE_PATHNAME', 'tas_bench_load_mix'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.load_mix(text, integer, interval, float8, interval, text, text, text, text, jsonb, text) IS
+  'tas_bench.load() over a mix: each call runs one statement of the workload''s rows in tas_bench.workloads, picked with probability weight / (sum of the weights) from each client''s own seeded stream (options seed), with that statement''s params rows in a seeded order per client; latency and calls per statement in load_statements (as pgbench -f script@weight and -r). The same arguments as load() otherwise; a row''s sql and params run only as its owner (built-in rows: anyone)';
+
+-- Bursts of a rate_schedule and the recovery after each.
+CREATE FUNCTION @extschema@.load_bursts(run_id bigint, factor float8 DEFAULT 2.0)
+RETURNS TABLE(burst integer, phase integer, rate_before float8, rate float8, rate_after float8,
+              start_s float8, end_s float8, baseline_p95_ns bigint, peak_p95_ns bigint,
+              recovered_at_s float8, recovery_s float8, note text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  WITH ph AS (
+      SELECT p.phase, p.rate, p.offset_s, p.offset_s + p.length_s AS end_s,
+             lag(p.rate) OVER w AS rate_before, lead(p.rate) OVER w AS rate_after,
+             lag(p.offset_s) OVER w AS before_s
+        FROM @extschema@.load_phases p
+       WHERE p.run_id = load_bursts.run_id
+      WINDOW w AS (ORDER BY p.phase)),
+  b AS (
+      SELECT row_number() OVER (ORDER BY ph.phase)::integer AS burst, ph.*
+        FROM ph WHERE ph.rate > ph.rate_before AND ph.rate_after IS NOT NULL),
+  iv AS (
+      SELECT i.seq, i.offset_s, i.offset_s + i.length_s AS end_s, i.p95_ns
+        FROM @extschema@.load_intervals i WHERE i.run_id = load_bursts.run_id),
+  m AS (
+      SELECT b.*,
+             (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY iv.p95_ns)
+                FROM iv WHERE iv.offset_s >= b.before_s - 1e-9 AND iv.end_s <= b.offset_s + 1e-9
+                  AND iv.p95_ns IS NOT NULL) AS base,
+             (SELECT max(iv.p95_ns) FROM iv
+               WHERE iv.end_s > b.offset_s + 1e-9 AND iv.offset_s < b.end_s + (b.end_s - b.offset_s)) AS peak
+        FROM b),
+  r AS (
+      SELECT m.*,
+             (SELECT min(iv.offset_s) FROM iv
+               WHERE iv.offset_s >= m.end_s - 1e-9 AND iv.p95_ns IS NOT NULL
+                 AND iv.p95_ns <= factor * m.base) AS rec_at
+        FROM m)
+  SELECT r.burst, r.phase, r.rate_before, r.rate, r.rate_after, r.offset_s, r.end_s,
+         r.base, r.peak, r.rec_at, r.rec_at - r.end_s,
+         CASE WHEN r.base IS NULL THEN 'no whole interval with calls in the phase before the burst: no baseline (use a longer phase or a shorter report_interval)'
+              WHEN r.rec_at IS NULL THEN format('not recovered: no interval after the burst had p95 within %sx the baseline before the run ended', factor)
+              ELSE format('recovered: the interval starting %s s after the burst had p95 within %sx the baseline (resolution: one interval)',
+                          round((r.rec_at - r.end_s)::numeric, 3), factor)
+         END
+    FROM r
+   ORDER BY r.burst
+$$;
+
+COMMENT ON FUNCTION @extschema@.load_bursts(bigint, float8) IS
+  'The bursts of a load run with a rate_schedule (a phase whose rate is above the phase before it and that has a phase after it) and the recovery after each: baseline = the median p95 of the whole intervals in the phase before the burst; recovered_at_s = the start of the first interval starting at or after the burst''s end whose p95 is at most factor (default 2) x baseline; recovery_s = recovered_at_s - end_s (0: the first interval after the burst was already back; resolution one report_interval; NULL: not recovered before the run ended). Open-loop p95 counts from the scheduled start, so it includes the schedule lag';
+
+-- Sustained load: trends of throughput and memory over the intervals.
+CREATE FUNCTION @extschema@.load_drift(run_id bigint, max_change float8 DEFAULT 0.10)
+RETURNS TABLE(metric text, intervals integer, mean float8, slope_per_s float8,
+              slope_ci_low float8, slope_ci_high float8, change float8, drifting boolean, note text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  WITH run AS (
+      SELECT r.run_id, extract(epoch FROM r.report_interval)::float8 AS ri,
+             (SELECT count(DISTINCT p.rate) FROM @extschema@.load_phases p WHERE p.run_id = r.run_id) AS rates
+        FROM @extschema@.load_runs r WHERE r.run_id = load_drift.run_id),
+  pts AS (
+      SELECT k.metric, i.offset_s + i.length_s / 2 AS x,
+             CASE k.metric WHEN 'tps' THEN i.tps ELSE i.mem_bytes::float8 END AS y
+        FROM run
+        JOIN @extschema@.load_intervals i ON i.run_id = run.run_id AND i.length_s >= 0.5 * run.ri
+        CROSS JOIN (VALUES ('tps'), ('mem_bytes')) k(metric)),
+  fit AS (
+      SELECT pts.metric, count(pts.y)::integer AS n, avg(pts.y) AS mean,
+             regr_slope(pts.y, pts.x) AS slope, regr_sxx(pts.y, pts.x) AS sxx,
+             greatest(regr_syy(pts.y, pts.x) - coalesce(regr_sxy(pts.y, pts.x) ^ 2 / nullif(regr_sxx(pts.y, pts.x), 0), 0), 0) AS ssres,
+             max(pts.x) FILTER (WHERE pts.y IS NOT NULL) - min(pts.x) FILTER (WHERE pts.y IS NOT NULL) AS span
+        FROM pts GROUP BY pts.metric),
+  se AS (
+      SELECT fit.*,
+             sqrt(fit.ssres / nullif(fit.n - 2, 0) / nullif(fit.sxx, 0)) AS se,
+             -- Student t, 97.5%, df = n - 2 (Cornish-Fisher expansion; within 1% for df >= 2)
+             (SELECT z + (z ^ 3 + z) / (4 * df) + (5 * z ^ 5 + 16 * z ^ 3 + 3 * z) / (96 * df ^ 2)
+                     + (3 * z ^ 7 + 19 * z ^ 5 + 17 * z ^ 3 - 15 * z) / (384 * df ^ 3)
+                FROM (SELECT 1.959963985::float8 AS z, greatest(fit.n - 2, 1)::float8 AS df) c) AS t
+        FROM fit)
+  SELECT se.metric, se.n, se.mean, se.slope, se.slope - se.t * se.se, se.slope + se.t * se.se,
+         se.slope * se.span / nullif(se.mean, 0),
+         CASE WHEN se.n < 4 OR (se.metric = 'tps' AND (SELECT rates FROM run) > 1) THEN NULL
+              ELSE abs(se.slope * se.span / nullif(se.mean, 0)) > max_change
+                   AND (se.slope - se.t * se.se > 0 OR se.slope + se.t * se.se < 0)
+         END,
+         CASE WHEN se.n < 4 THEN format('%s whole intervals: at least 4 are needed for a trend', se.n)
+              WHEN se.metric = 'tps' AND (SELECT rates FROM run) > 1 THEN 'the rate schedule changes the rate: tps follows it, no drift is judged'
+              WHEN abs(se.slope * se.span / nullif(se.mean, 0)) > max_change
+                   AND (se.slope - se.t * se.se > 0 OR se.slope + se.t * se.se < 0)
+              THEN format('drifting: %s%% over the run (more than %s%%), slope''s 95%% CI excludes 0',
+                          round((100 * se.slope * se.span / se.mean)::numeric, 1), round((100 * max_change)::numeric, 1))
+              ELSE format('steady: %s%% over the run (limit %s%%, or the slope''s 95%% CI includes 0)',
+                          round((100 * coalesce(se.slope * se.span / nullif(se.mean, 0), 0))::numeric, 1),
+                          round((100 * max_change)::numeric, 1))
+         END
+    FROM se
+   ORDER BY se.metric DESC
+$$;
+
+COMMENT ON FUNCTION @extschema@.load_drift(bigint, float8) IS
+  'Sustained load: for tps and for the clients'' backend memory (mem_bytes) per interval of a load run, the least-squares line through the whole intervals (length >= half a report_interval) against their midpoints: slope per second with its 95% confidence interval (Student t, n - 2 degrees of freedom), change = slope x (time between the first and last midpoint) / mean; drifting when |change| > max_change (default 0.10) and the interval excludes 0; NULL with fewer than 4 intervals, and for tps when a rate_schedule changes the rate';
 
 -- Ramp-up to the saturation point: one load per step, committed after each.
 CREATE PROCEDURE @extschema@.run_ramp(
@@ -191,6 +404,7 @@ DECLARE
     prev integer := 0;
     i integer := 0;
     r @extschema@.load_runs;
+    is_mix boolean;
 BEGIN
     -- a procedure that commits cannot carry a SET clause: pin the path here
     -- and again after every COMMIT (doc/security.md)
@@ -213,6 +427,12 @@ BEGIN
         END IF;
         prev := c;
     END LOOP;
+    is_mix := EXISTS (SELECT 1 FROM @extschema@.workloads w WHERE w.workload = sql_or_workload);
+    IF is_mix AND params IS NOT NULL THEN
+        RAISE EXCEPTION 'argument params applies to a statement, not to workload "%"', sql_or_workload
+              USING ERRCODE = 'invalid_parameter_value',
+                    HINT = 'Each statement of a workload has its own params in tas_bench.workloads; pass params => NULL.';
+    END IF;
     IF EXISTS (SELECT 1 FROM @extschema@.load_runs lr WHERE lr.label = lbl AND lr.ramp_step IS NOT NULL) THEN
         RAISE EXCEPTION 'label "%" already holds a ramp', lbl
               USING ERRCODE = 'unique_violation',
@@ -220,9 +440,15 @@ BEGIN
     END IF;
     FOREACH c IN ARRAY clients LOOP
         i := i + 1;
-        r := @extschema@.load(sql_or_workload, params, c, step, NULL, warmup, mode,
-                              'ramp ' || lbl || ' step ' || i, lbl, search_path,
-                              coalesce(options, '{}') OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('ramp_step', i));
+        IF is_mix THEN
+            r := @extschema@.load_mix(sql_or_workload, c, step, NULL, warmup, mode,
+                                      'ramp ' || lbl || ' step ' || i, lbl, search_path,
+                                      coalesce(options, '{}') OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('ramp_step', i));
+        ELSE
+            r := @extschema@.load(sql_or_workload, params, c, step, NULL, warmup, mode,
+                                  'ramp ' || lbl || ' step ' || i, lbl, search_path,
+                                  coalesce(options, '{}') OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('ramp_step', i));
+        END IF;
         RAISE NOTICE 'ramp %: step % of %, % clients: % calls/s, p95 % ms, % errors', lbl, i,
               pg_catalog.cardinality(clients), c, pg_catalog.round(r.tps::numeric, 1),
               pg_catalog.round(r.p95_ns / 1e6, 3), r.errors;
@@ -233,7 +459,7 @@ END
 $$;
 
 COMMENT ON PROCEDURE @extschema@.run_ramp(text, integer[], interval, text, text, interval, text, text, jsonb) IS
-  'Ramp-up: tas_bench.load(sql_or_workload, params, clients => c, duration => step, warmup, mode, search_path, options) for each client count c (increasing), all under one label, committing after each step; then tas_bench.saturation_report(label). Each step needs c + 1 free max_worker_processes slots';
+  'Ramp-up: tas_bench.load(sql_or_workload, params, clients => c, duration => step, warmup, mode, search_path, options) for each client count c (increasing), or tas_bench.load_mix when sql_or_workload names a workload of tas_bench.workloads (the workload wins over a statement of the same text; params must then be NULL), all under one label, committing after each step; then tas_bench.saturation_report(label). Each step needs c + 1 free max_worker_processes slots';
 
 CREATE FUNCTION @extschema@.saturation_report(label text, min_gain float8 DEFAULT 0.10)
 RETURNS TABLE(step integer, clients integer, tps float8, p50_ms float8, p95_ms float8, p99_ms float8,
