@@ -118,7 +118,11 @@ static ExecutorRun_hook_type prev_ExecutorRun = NULL;
 static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
 static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
 
-static int	exec_level = 0;		/* executor nesting (Run/Finish), all the time */
+/*
+ * Executor nesting (Run/Finish) while a profile or a run's statistics are
+ * on: only relative levels matter (the smallest is the harness's statement).
+ */
+static int	exec_level = 0;
 static bool profiling = false;	/* a profiled call is in flight */
 static bool profile_running = false;	/* a profile() is running */
 static MemoryContext prof_cxt = NULL;
@@ -341,9 +345,20 @@ prof_ExecutorStart(QueryDesc *queryDesc, int eflags)
 static void
 prof_ExecutorRun(TB_EXECUTOR_RUN_ARGS)
 {
-	prof_node  *node = profiling ? open_node(queryDesc) : NULL;
-	int			fl = node ? frame_push(node) : -1;
+	prof_node  *node;
+	int			fl;
 
+	/* outside a profile and a run's statistics: pass through, nothing else */
+	if (!profiling && !tb_runstats_listening)
+	{
+		if (prev_ExecutorRun)
+			prev_ExecutorRun(TB_EXECUTOR_RUN_PASS);
+		else
+			standard_ExecutorRun(TB_EXECUTOR_RUN_PASS);
+		return;
+	}
+	node = profiling ? open_node(queryDesc) : NULL;
+	fl = node ? frame_push(node) : -1;
 	exec_level++;
 	PG_TRY();
 	{
@@ -371,9 +386,20 @@ prof_ExecutorRun(TB_EXECUTOR_RUN_ARGS)
 static void
 prof_ExecutorFinish(QueryDesc *queryDesc)
 {
-	prof_node  *node = profiling ? open_node(queryDesc) : NULL;
-	int			fl = node ? frame_push(node) : -1;
+	prof_node  *node;
+	int			fl;
 
+	/* outside a profile and a run's statistics: pass through, nothing else */
+	if (!profiling && !tb_runstats_listening)
+	{
+		if (prev_ExecutorFinish)
+			prev_ExecutorFinish(queryDesc);
+		else
+			standard_ExecutorFinish(queryDesc);
+		return;
+	}
+	node = profiling ? open_node(queryDesc) : NULL;
+	fl = node ? frame_push(node) : -1;
 	exec_level++;
 	PG_TRY();
 	{
