@@ -83,7 +83,7 @@ my $integrated = $node->safe_psql('postgres', qq{
 	SELECT count(*) FROM tas_bench.run_memory WHERE run_table = 'runs' AND run_id = $bench});
 SKIP:
 {
-	skip 'the harness does not record run statistics yet (tb_runstats_* calls in src/core/harness.c)', 6
+	skip 'the harness does not record run statistics yet (tb_runstats_* calls in src/core/harness.c)', 7
 	  unless $integrated eq '1';
 	is($node->safe_psql('postgres', qq{
 		SELECT string_agg(format('%s|%s|%s', harness_statement, calls, exact), ',' ORDER BY calls, query)
@@ -96,6 +96,17 @@ SKIP:
 		  FROM tas_bench.run_statements_vs_harness WHERE run_table = 'runs' AND run_id = $bench});
 	is($v, '40|40|t|t|t', 'run_statements_vs_harness: the harness mean beside the pgss mean');
 	note($node->safe_psql('postgres', qq{SELECT * FROM tas_bench.run_statements_vs_harness WHERE run_id = $bench}));
+
+	# bench_commit: a commit after every call, the statistics survive them
+	my $bc = $node->safe_psql('postgres', q{
+		CALL tas_bench.bench_commit('SELECT p.outer_fn(2)', iterations => 30, warmup => 2, name => 'bc')});
+	is($node->safe_psql('postgres', qq{
+		SELECT string_agg(format('%s|%s|%s', harness_statement, calls, exact), ',' ORDER BY calls, query)
+		  FROM tas_bench.run_statements
+		 WHERE run_table = 'runs' AND run_id = $bc AND query ~ '^(SELECT p.outer_fn|\\(SELECT count|SELECT p.group_size)'})
+		  . '/' . $node->safe_psql('postgres', qq{
+		SELECT count(*) FROM tas_bench.run_memory WHERE run_table = 'runs' AND run_id = $bc}),
+		't|30|t,f|60|t,f|60|t/1', 'bench_commit: the timed calls and the nested statements, exact; memory recorded');
 
 	# a suite case
 	$node->safe_psql('postgres', q{
