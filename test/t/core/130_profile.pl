@@ -72,6 +72,21 @@ is($node->safe_psql('postgres', qq{
 	SELECT count(*) FROM tas_bench.profile_statements s
 	  JOIN tas_bench.run_statements r ON r.run_table = 'profile_runs' AND r.run_id = s.run_id AND r.queryid = s.queryid
 	 WHERE s.run_id = $pid AND s.calls = r.calls}), '3', 'profile_statements and run_statements agree on query ids and calls');
+# upstream-shaped nesting (PL/pgSQL -> SQL function -> PL/pgSQL): the tree,
+# calls per outer call, the call graph across the SQL function, the coverage
+is($node->safe_psql('postgres', qq{
+	SELECT string_agg(format('%s:%s:%s', level, calls / 50, left(statement, 24)), ',' ORDER BY level)
+	  FROM tas_bench.profile_statements WHERE run_id = $pid}),
+	'0:1:SELECT p.outer_fn(3),1:3:SELECT p.group_size(g) +,2:3:(SELECT count(*) FROM p.',
+	'tree: outer statement, the SQL function\'s query 3 times per call, the PL/pgSQL query under it');
+is($node->safe_psql('postgres', qq{
+	SELECT string_agg(format('%s>%s:%s', coalesce(caller, '-'), callee, calls / 50), ',' ORDER BY calls)
+	  FROM tas_bench.profile_calls WHERE run_id = $pid}),
+	'->p.outer_fn(integer):1,p.outer_fn(integer)>p.group_size(integer):3',
+	'call graph: outer_fn calls group_size (through the SQL function) 3 times per call');
+cmp_ok($node->safe_psql('postgres', qq{
+	SELECT round(100.0 * attributed_ns / measured_ns) FROM tas_bench.profile_runs WHERE run_id = $pid}),
+	'>=', 90, 'self times account for the measured total within 10%');
 is($node->safe_psql('postgres', qq{
 	SELECT harness_calls = pgss_calls AND exact FROM tas_bench.run_statements_vs_harness
 	 WHERE run_table = 'profile_runs' AND run_id = $pid}), 't', 'run_statements_vs_harness: the profile beside pgss');
