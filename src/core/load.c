@@ -460,17 +460,26 @@ note_error(load_shared *sh, load_client *me, int sqlstate, const char *message, 
  */
 /*
  * The probe's reading of a call's result: each row (key, claimed boolean,
- * completed boolean); rows whose claimed is not NULL are hand-outs, logged
- * with the call's start (the end is set when the call has committed).
+ * completed boolean, handed_at timestamptz); rows whose claimed is not NULL
+ * are hand-outs, logged from handed_at when the statement gives it (else
+ * from the call's start) to the call's commit (set when it has committed):
+ * a hand-out made after another client's claim of the same item committed,
+ * within a call that began before, is then not taken for a duplicate.
  */
 static void
 probe_rows(load_shared *sh, load_client *me, int idx, int64 start, uint64 *completed)
 {
 	SPITupleTable *tt = SPI_tuptable;
 	load_probe_row *log = client_probe(sh, me);
+	bool		has_at;
+	int64		wall_to_mono = 0;
 
 	if (tt == NULL)
 		return;
+	/* a fourth column handed_at (timestamptz): the hand-out's own time */
+	has_at = tt->tupdesc->natts >= 4 && TupleDescAttr(tt->tupdesc, 3)->atttypid == TIMESTAMPTZOID;
+	if (has_at)
+		wall_to_mono = mono_ns() - (int64) GetCurrentTimestamp() * 1000;
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		HeapTuple	tup = tt->vals[r];
@@ -496,6 +505,15 @@ probe_rows(load_shared *sh, load_client *me, int idx, int64 start, uint64 *compl
 		}
 		log[me->probe_n].key = hash_bytes_extended((const unsigned char *) key, (int) strlen(key), 0);
 		log[me->probe_n].start_ns = start;
+		if (has_at)
+		{
+			bool		at_null;
+			Datum		at = SPI_getbinval(tup, tt->tupdesc, 4, &at_null);
+
+			/* within the call: the wall clock mapped onto the monotonic one */
+			if (!at_null)
+				log[me->probe_n].start_ns = Max(start, (int64) DatumGetTimestampTz(at) * 1000 + wall_to_mono);
+		}
 		log[me->probe_n].end_ns = 0;
 		log[me->probe_n].client = idx;
 		log[me->probe_n].claimed = DatumGetBool(d) ? 1 : 0;

@@ -9,8 +9,10 @@
 --   'work': a worker completes up to batch enqueued steps (SKIP LOCKED), and
 --     when a task has no step left in flight moves it to complete or back to
 --     waiting_for_dependencies, so tasks progress to completion.
--- Each hand-out is returned as (task_uuid, claimed) and each completed task
--- as (task_uuid, NULL, true): load()'s claim probe (options probe) counts
+-- Each hand-out is returned as (task_uuid, claimed, NULL, handed_at) and each
+-- completed task as (task_uuid, NULL, true): load()'s claim probe (options
+-- probe; handed_at, when the discovery that handed the task out started,
+-- opens the hand-out's window, which closes when its transaction commits) counts
 -- duplicate claims (a task handed to two clients whose transactions
 -- overlapped), lost races (claims that failed) and tasks completed.
 -- The statements name tasker's tables and functions unqualified, as the
@@ -18,7 +20,7 @@
 -- (tas_bench.orchestrator_loop sets it).
 
 CREATE FUNCTION @extschema@.orchestrator_tick(kind text, batch integer DEFAULT 5)
-RETURNS TABLE(task_uuid uuid, claimed boolean, completed boolean)
+RETURNS TABLE(task_uuid uuid, claimed boolean, completed boolean, handed_at timestamptz)
 LANGUAGE plpgsql VOLATILE
 AS $$
 #variable_conflict use_variable
@@ -31,18 +33,23 @@ DECLARE
     sk integer;
     fs text;
     enq integer;
+    ho timestamptz;
 BEGIN
     IF batch IS NULL OR batch < 1 OR batch > 1000 THEN
         RAISE EXCEPTION 'argument batch must be between 1 and 1000, not %', batch
               USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF kind = 'discover' THEN
+        -- a hand-out's window opens when the discovery that made it starts:
+        -- what it returns may come from a snapshot of any time after this
+        ho := clock_timestamp();
         FOR t IN SELECT r.task_uuid AS tu, r.current_state AS st FROM get_next_ready_tasks(batch) r LOOP
             won := transition_task_state_atomic(t.tu, t.st, 'enqueuing_steps', proc,
                                                 '{"by": "tas_bench.orchestrator_tick"}');
             task_uuid := t.tu;
             claimed := won;
             completed := NULL;
+            handed_at := ho;
             RETURN NEXT;
             CONTINUE WHEN NOT won;
             ts := localtimestamp;
@@ -71,6 +78,7 @@ BEGIN
                     task_uuid := t.tu;
                     claimed := NULL;
                     completed := true;
+                    handed_at := NULL;
                     RETURN NEXT;
                 END IF;
             ELSE
@@ -113,6 +121,7 @@ BEGIN
                     task_uuid := s.tu;
                     claimed := NULL;
                     completed := true;
+                    handed_at := NULL;
                     RETURN NEXT;
                 END IF;
             ELSE
@@ -128,7 +137,7 @@ END
 $$;
 
 COMMENT ON FUNCTION @extschema@.orchestrator_tick(text, integer) IS
-  'One transaction of the orchestrator loop workload (run under the target''s search_path): kind discover = get_next_ready_tasks(batch), a claim of each task with transition_task_state_atomic, its ready steps enqueued; kind work = complete up to batch enqueued steps and move their tasks on. Returns (task_uuid, claimed) per hand-out and (task_uuid, NULL, true) per task completed, for load()''s claim probe';
+  'One transaction of the orchestrator loop workload (run under the target''s search_path): kind discover = get_next_ready_tasks(batch), a claim of each task with transition_task_state_atomic, its ready steps enqueued; kind work = complete up to batch enqueued steps and move their tasks on. Returns (task_uuid, claimed, NULL, handed_at) per hand-out (handed_at: when the discovery that handed the task out started) and (task_uuid, NULL, true, NULL) per task completed, for load()''s claim probe';
 
 CREATE FUNCTION @extschema@.orchestrator_loop(
     clients integer DEFAULT 2, duration interval DEFAULT '10 s', batch integer DEFAULT 5,
@@ -190,3 +199,11 @@ $$;
 
 COMMENT ON PROCEDURE @extschema@.orchestrator_ramp(integer[], interval, text, integer, integer, interval, name) IS
   'run_ramp of the orchestrator loop workload (see orchestrator_loop): one step per client count, committed after each, under label; then tas_bench.saturation_report(label), with the claim probe''s figures in load_runs';
+
+-- The orchestrator loop as a mix (load_mix, run_ramp by workload name): a
+-- discover and a work transaction, one each in two; like orchestrator_loop,
+-- run it under the target's search_path with the claim probe, e.g.
+--   load_mix('orchestrator_loop', search_path => 'tasker, public', options => '{"probe": 100000}')
+INSERT INTO @extschema@.workloads (workload, name, sql, params, weight, builtin) VALUES
+  ('orchestrator_loop', 'discover', 'SELECT * FROM @extschema@.orchestrator_tick(''discover'', 5)', NULL, 1, true),
+  ('orchestrator_loop', 'work', 'SELECT * FROM @extschema@.orchestrator_tick(''work'', 5)', NULL, 1, true);

@@ -5,8 +5,11 @@
 # and lost races > 0 (the compare-and-swap of transition_task_state_atomic
 # lets one win); with the test fixture variant that locks the base rows
 # (test/fixtures/tasker/get_next_ready_tasks_locking.sql) duplicate claims
-# and lost races are 0.  Tasks progress to completion in both.  Counts and
-# invariants only, no speed.
+# and lost races are 0 (a hand-out's window starts at its handed_at, so a
+# task handed out again after another client's claim committed is no
+# duplicate).  Tasks progress to completion in both.  The built-in workload
+# orchestrator_loop runs as a mix (load_mix).  Counts and invariants only,
+# no speed.
 use strict;
 use warnings FATAL => 'all';
 
@@ -67,6 +70,20 @@ for my $clients (2, 4)
 	is($dups, '0', "locking variant, $clients clients: no duplicate claims");
 	is($lost, '0', "locking variant, $clients clients: no lost races");
 }
+
+# the built-in workload orchestrator_loop as a mix (load_mix): discover and
+# work picked by weight, the probe on both, per-statement figures
+fresh_dataset();
+my $mix = sq(q{SELECT run_id FROM tas_bench.load_mix('orchestrator_loop', clients => 2, duration => '2 s',
+                                                     warmup => '200 ms', search_path => 'tasker, public',
+                                                     options => '{"probe": 100000}')});
+is(sq(qq{SELECT string_agg(s.name || ':' || (s.calls > 0), ',' ORDER BY s.statement)
+                || ' ' || (r.handed > 0) || ' ' || (r.claimed + r.lost_races = r.handed) || ' ' || (r.duplicate_claims = 0)
+                || ' ' || (r.calls = sum(s.calls)) || ' ' || r.workload
+           FROM tas_bench.load_runs r JOIN tas_bench.load_statements s USING (run_id)
+          WHERE r.run_id = $mix GROUP BY r.run_id}),
+	'discover:true,work:true true true true true orchestrator_loop',
+	'the built-in orchestrator_loop mix: both statements ran, tasks handed out, no duplicate claims with the locking variant');
 
 is(sq(q{SELECT count(*) FROM pg_stat_activity WHERE backend_type LIKE 'tas_bench load%'}), '0', 'no worker left');
 $node->stop;
