@@ -60,13 +60,14 @@
 
 #include <limits.h>
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
-#include "utils/array.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/memnodes.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
@@ -456,6 +457,38 @@ sample(int64 calls)
 
 /* ------------------------------------------------------------ the run API */
 
+/*
+ * An error that ends the (sub)transaction a run began in discards its
+ * statistics, whoever catches it: a run left open would make every later
+ * begin of the session look nested, and record nothing.  Subtransaction
+ * ids grow within a transaction, so the subtransaction that aborts
+ * contains the begin when its id is not above the begin's.  A commit (a
+ * bench_commit run commits after every call) keeps the run open, now at
+ * the top level of the next transaction.
+ */
+static SubTransactionId rs_subid = InvalidSubTransactionId;
+static bool rs_callbacks = false;
+
+static void
+rs_xact_callback(XactEvent event, void *arg)
+{
+	if (!rs_open)
+		return;
+	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+		tb_runstats_discard();
+	else if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT ||
+			 event == XACT_EVENT_PREPARE)
+		rs_subid = TopSubTransactionId;
+}
+
+static void
+rs_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					SubTransactionId parentSubid, void *arg)
+{
+	if (rs_open && event == SUBXACT_EVENT_ABORT_SUB && mySubid <= rs_subid)
+		tb_runstats_discard();
+}
+
 void
 tb_runstats_begin(void)
 {
@@ -470,6 +503,13 @@ tb_runstats_begin(void)
 	if (rs_cxt == NULL)
 		rs_cxt = AllocSetContextCreate(TopMemoryContext, "tas_bench runstats",
 									   ALLOCSET_DEFAULT_SIZES);
+	if (!rs_callbacks)
+	{
+		RegisterXactCallback(rs_xact_callback, NULL);
+		RegisterSubXactCallback(rs_subxact_callback, NULL);
+		rs_callbacks = true;
+	}
+	rs_subid = GetCurrentSubTransactionId();
 	rs_open = true;
 	rs_ended = false;
 	rs_depth = 0;

@@ -161,6 +161,10 @@ SELECT tas_bench.plpgsql_plugin_probe('toggle');
 -- an error in a profiled call names the call
 SELECT tas_bench.profile('SELECT 1 / (3 - $1)', 'SELECT g FROM generate_series(1, 5) g', iterations => 5);
 SELECT count(*) AS profiles_kept FROM tas_bench.profile_runs WHERE sql LIKE 'SELECT 1 / %';
+-- ... and the next profile records its statistics as before
+SELECT tas_bench.profile('SELECT 1', iterations => 20) AS after_error \gset
+SELECT count(*) AS memory_after_error FROM tas_bench.run_memory
+ WHERE run_table = 'profile_runs' AND run_id = :after_error;
 -- profile() inside a profiled statement is refused
 CREATE FUNCTION prof_t.profile_inside() RETURNS bigint LANGUAGE sql AS $$ SELECT tas_bench.profile('SELECT 1') $$;
 SELECT tas_bench.profile('SELECT prof_t.profile_inside()', iterations => 1);
