@@ -48,7 +48,8 @@ SELECT iterations, warmup, param_rows, statements > 0 AS has_statements,
 SELECT count(*) AS runs_rows FROM tas_bench.runs WHERE run_id = :pid;
 
 -- the tree: level, calls, calls per outer call, the parent of each statement
-SELECT s.level, tas_bench.one_line(s.statement, 60) AS statement, s.calls,
+-- (PL/pgSQL before 14 prefixes an expression's text with "SELECT ": cut)
+SELECT s.level, regexp_replace(tas_bench.one_line(s.statement, 60), '^SELECT \(', '(') AS statement, s.calls,
        s.calls / 20.0 AS per_call, tas_bench.one_line(p.statement, 30) AS parent
   FROM tas_bench.profile_statements s
   LEFT JOIN tas_bench.profile_statements p ON p.run_id = s.run_id AND p.stmt_id = s.parent_id
@@ -67,7 +68,7 @@ SELECT bool_and(c.sum_total <= p.total_ns) AS children_fit
 -- the innermost statement read the table: 1 row per call, buffers touched
 SELECT rows, shared_hit + shared_read > 0 AS touched
   FROM tas_bench.profile_statements
- WHERE run_id = :pid AND statement LIKE '(SELECT count(*) FROM prof_t.items%';
+ WHERE run_id = :pid AND statement ~ '^(SELECT )?\(SELECT count\(\*\) FROM prof_t.items';
 
 -- the PL/pgSQL lines: executions per profiled call, the line's source
 SELECT function, lineno, btrim(source) AS source, execs / 20 AS per_call,
@@ -82,7 +83,8 @@ SELECT coalesce(caller, '(statement)') AS caller, callee, calls, self_ns <= tota
 SELECT section, count(*) AS rows
   FROM tas_bench.profile_report(:pid) WITH ORDINALITY r
  GROUP BY section ORDER BY min(ordinality);
-SELECT item FROM tas_bench.profile_report(:pid) WHERE section = 'statement' AND calls IS NOT NULL;
+SELECT regexp_replace(item, '^( *)SELECT \(', '\1(') AS item
+  FROM tas_bench.profile_report(:pid) WHERE section = 'statement' AND calls IS NOT NULL;
 SELECT self_pct BETWEEN 0 AND 100 AS pct_ok,
        item LIKE 'self times account for %' AS says_coverage
   FROM tas_bench.profile_report(:pid) WHERE section = 'total';
