@@ -1,11 +1,14 @@
 /*-------------------------------------------------------------------------
  *
  * load.c
- *	  tas_bench.load(): concurrent load inside the server.  `clients`
- *	  dynamic background workers run one statement in a loop, closed loop
- *	  or open loop (Poisson arrivals at a total `rate`), and keep latency
- *	  histograms, per-interval counters and errors by SQLSTATE in a DSM
- *	  segment; the run is stored in tas_bench.load_runs and its children.
+ *	  tas_bench.load() and load_mix(): concurrent load inside the server.
+ *	  `clients` dynamic background workers run one statement (load) or a
+ *	  mix of statements picked by weight (load_mix, tas_bench.workloads) in
+ *	  a loop, closed loop or open loop (Poisson arrivals at a total `rate`,
+ *	  or at a rate that changes per phase of a `rate_schedule`), and keep
+ *	  latency histograms (the run's and each statement's), per-interval
+ *	  counters and errors by SQLSTATE in a DSM segment; the run is stored in
+ *	  tas_bench.load_runs and its children.
  *
  * Who does what:
  *	- the leader (the caller's backend) checks the arguments, prepares the
@@ -38,16 +41,31 @@
  * loop: each client draws exponential gaps at rate / clients (seeded), so
  * the total is a Poisson process at `rate`; latency counts from the
  * scheduled start (no coordinated omission) and the schedule lag (actual
- * minus scheduled start) is kept, as pgbench -R does.  A call counts in
- * the interval in which it completed, so the intervals' calls add up to
- * the run's.
+ * minus scheduled start) is kept, as pgbench -R does.  With a rate_schedule
+ * the rate is piecewise constant over the measured window (warm-up: the
+ * first phase's rate) and each gap is drawn by time rescaling
+ * (next_arrival), so the arrivals stay Poisson across a phase change.  A
+ * call counts in the interval in which it completed, so the intervals'
+ * calls add up to the run's.
+ *
+ * Mixes: each client draws its statement from a stream of its own (seed,
+ * client), independent of its arrival stream, with probability weight /
+ * (sum of the weights); each statement has its own params rows in its own
+ * seeded order, its own counters and histogram (relative error <= 1 %), so
+ * the statements' calls add up to the run's.  The recorder also stores the
+ * open loop's phases, and derives bursts and recovery (load_bursts) and
+ * the tps and memory trends (load_drift) from the stored intervals: those
+ * rules are SQL, in sql/parts/core/90_load.sql, so they also apply to
+ * stored runs afresh with other thresholds.
  *
  * Memory: each client's block in the DSM segment is fixed when the run
  * starts: a fine histogram (relative error <= 0.5 %, core/histogram.c) of
  * latency and one of schedule lag, per interval (at most 1000) its counts
  * and a coarse histogram (<= 5 %), and, in the test mode raw_log => n, the
- * first n latencies.  A client allocates per call only inside the call's
- * transaction.  Stopping: the leader sets a flag, waits at most 0.5 s, then
+ * first n latencies, and per statement its counters and a histogram
+ * (clients x statements at most LOAD_MAX_STMT_BLOCKS).  Once per interval
+ * a client samples its backend memory (the memory trend of a sustained
+ * run).  A client allocates per call only inside the call's transaction.  Stopping: the leader sets a flag, waits at most 0.5 s, then
  * terminates what is left, so a cancel stops every client within 1 s;
  * PG_ENSURE_ERROR_CLEANUP terminates them also when the leader itself
  * exits (pg_terminate_backend of the caller): no worker outlives the call.

@@ -1,7 +1,9 @@
 -- Concurrent load inside the server (C in src/core/load.c): load() runs a
--- statement from `clients` background workers, closed loop or open loop at
--- a rate, and stores the run in load_runs with its intervals, errors by
--- SQLSTATE, clients and (test mode) raw latencies.  The rows are written by
+-- statement from `clients` background workers (load_mix a mix of the
+-- statements of a workload, picked by weight), closed loop or open loop at
+-- a rate or a rate_schedule, and stores the run in load_runs with its
+-- intervals, statements, phases, errors by SQLSTATE, clients and (test
+-- mode) raw latencies; load_bursts and load_drift read the intervals.  The rows are written by
 -- tas_bench's bookkeeping (as the extension's owner, in a transaction of
 -- their own, so a cancelled run is kept); a role reads its own runs
 -- (row-level security, as for runs: doc/security.md).
@@ -72,7 +74,7 @@ COMMENT ON COLUMN @extschema@.load_runs.search_path IS 'search_path the clients 
 COMMENT ON COLUMN @extschema@.load_runs.mode IS
   'commit: each call is a transaction that commits; rollback: each call''s transaction is rolled back (every call sees the same state)';
 COMMENT ON COLUMN @extschema@.load_runs.rate IS
-  'open loop: total arrival rate (calls/s, Poisson); NULL: closed loop (each client calls again as soon as its call returns)';
+  'open loop: total arrival rate (calls/s, Poisson; with rate_schedule the schedule''s mean, phases in load_phases); NULL: closed loop (each client calls again as soon as its call returns)';
 COMMENT ON COLUMN @extschema@.load_runs.status IS
   'ok; cancelled (the caller cancelled: the clients were stopped and what they measured is kept); failed (error says why: a client died, or the run could not go on)';
 COMMENT ON COLUMN @extschema@.load_runs.elapsed_s IS 'length of the measured window in seconds (duration, or less when stopped early)';

@@ -4,7 +4,8 @@
 # never about speed (the machine is shared):
 #  - a mix of weights 3:1 runs its statements in a 3:1 share (within 0.05);
 #    the statements' calls and errors add up to the run's; a failing
-#    statement's errors are counted under it;
+#    statement's errors are counted under it; the picks are seeded (the
+#    same seed, the same sequence of statements);
 #  - load() stores its one statement too; run_ramp takes a workload name;
 #  - a burst schedule: the intervals carry the scheduled rate, the burst's
 #    intervals complete many more calls than those before it; a burst the
@@ -68,6 +69,23 @@ is(sq(qq{SELECT bool_and(p50_ns <= p95_ns AND p95_ns <= p99_ns AND p99_ns <= max
            FROM tas_bench.load_statements WHERE run_id = $run}), 't', 'per-statement percentiles ordered');
 is(sq(qq{SELECT string_agg(name || '\@' || weight, ',' ORDER BY statement)
            FROM tas_bench.load_statements WHERE run_id = $run}), 'a@3,b@1', 'statements stored with their weights');
+
+# the picks are seeded: the same seed gives the same sequence of statements
+sq(q{CREATE TABLE det_log (id bigserial PRIMARY KEY, name text NOT NULL)});
+sq(q{INSERT INTO tas_bench.workloads (workload, name, sql, weight) VALUES
+       ('det', 'a', 'INSERT INTO public.det_log (name) VALUES (''a'')', 1),
+       ('det', 'b', 'INSERT INTO public.det_log (name) VALUES (''b'')', 2)});
+my %seq;
+for my $seed (5, 5, 6)
+{
+	sq(q{TRUNCATE det_log RESTART IDENTITY});
+	sq(qq{SELECT tas_bench.load_mix('det', clients => 1, duration => '300 ms', warmup => '0 s',
+	                                options => '{"seed": $seed}')});
+	push @{ $seq{$seed} }, sq(q{SELECT string_agg(name, '' ORDER BY id) FROM (SELECT * FROM det_log ORDER BY id LIMIT 60) l});
+}
+is(length($seq{5}[0]), 60, 'the seeded mix made at least 60 calls');
+is($seq{5}[0], $seq{5}[1], 'the same seed: the same sequence of statements');
+isnt($seq{6}[0], $seq{5}[0], 'another seed: another sequence');
 
 # a statement that fails: its errors are its own
 sq(q{INSERT INTO tas_bench.workloads (workload, name, sql, weight) VALUES
