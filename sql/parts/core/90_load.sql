@@ -315,16 +315,20 @@ AS $$
       SELECT b.*,
              (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY iv.p95_ns)
                 FROM iv WHERE iv.offset_s >= b.before_s - 1e-9 AND iv.end_s <= b.offset_s + 1e-9
-                  AND iv.p95_ns IS NOT NULL) AS base,
-             (SELECT max(iv.p95_ns) FROM iv
-               WHERE iv.end_s > b.offset_s + 1e-9 AND iv.offset_s < b.end_s + (b.end_s - b.offset_s)) AS peak
+                  AND iv.p95_ns IS NOT NULL) AS base
         FROM b),
-  r AS (
+  r0 AS (
       SELECT m.*,
              (SELECT min(iv.offset_s) FROM iv
                WHERE iv.offset_s >= m.end_s - 1e-9 AND iv.p95_ns IS NOT NULL
                  AND iv.p95_ns <= factor * m.base) AS rec_at
-        FROM m)
+        FROM m),
+  r AS (
+      SELECT r0.*,
+             (SELECT max(iv.p95_ns) FROM iv
+               WHERE iv.end_s > r0.offset_s + 1e-9
+                 AND iv.offset_s < coalesce(r0.rec_at, 'infinity'::float8) - 1e-9) AS peak
+        FROM r0)
   SELECT r.burst, r.phase, r.rate_before, r.rate, r.rate_after, r.offset_s, r.end_s,
          r.base, r.peak, r.rec_at, r.rec_at - r.end_s,
          CASE WHEN r.base IS NULL THEN 'no whole interval with calls in the phase before the burst: no baseline (use a longer phase or a shorter report_interval)'
@@ -337,7 +341,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION @extschema@.load_bursts(bigint, float8) IS
-  'The bursts of a load run with a rate_schedule (a phase whose rate is above the phase before it and that has a phase after it) and the recovery after each: baseline = the median p95 of the whole intervals in the phase before the burst; recovered_at_s = the start of the first interval starting at or after the burst''s end whose p95 is at most factor (default 2) x baseline; recovery_s = recovered_at_s - end_s (0: the first interval after the burst was already back; resolution one report_interval; NULL: not recovered before the run ended). Open-loop p95 counts from the scheduled start, so it includes the schedule lag';
+  'The bursts of a load run with a rate_schedule (a phase whose rate is above the phase before it and that has a phase after it) and the recovery after each: baseline = the median p95 of the whole intervals in the phase before the burst; recovered_at_s = the start of the first interval starting at or after the burst''s end whose p95 is at most factor (default 2) x baseline; recovery_s = recovered_at_s - end_s (0: the first interval after the burst was already back; resolution one report_interval; NULL: not recovered before the run ended); peak_p95_ns = the largest interval p95 from the burst''s start until recovery (or the run''s end). Open-loop p95 counts from the scheduled start, so it includes the schedule lag';
 
 -- Sustained load: trends of throughput and memory over the intervals.
 CREATE FUNCTION @extschema@.load_drift(run_id bigint, max_change float8 DEFAULT 0.10)
