@@ -114,4 +114,42 @@ if has_function report_html; then
 else
   tb_say "not there yet: the HTML report (tas_bench.report_html)"
 fi
+# drift inside a run (doc/statistics.md, "Drift inside a run")
+if has_function run_stability; then
+  tb_say "drift inside a run: steady, then a call that sleeps 3 ms instead of 2 from call 31 on (run_stability)"
+  psql_demo -P pager=off <<'SQL'
+SET tas_bench.progress_interval = 0;
+CREATE TEMP SEQUENCE demo_calls;
+SELECT run_id AS steady FROM tas_bench.bench('SELECT pg_sleep(0.002)', iterations => 60, warmup => 0,
+                                             name => 'demo_steady') \gset
+SELECT run_id AS stepped FROM tas_bench.bench('SELECT pg_sleep(CASE WHEN nextval(''demo_calls'') > 30 THEN 0.003 ELSE 0.002 END)',
+                                              iterations => 60, warmup => 0, name => 'demo_stepped') \gset
+SELECT run, calls, round(drift::numeric, 3) AS drift, round(drift_ci_low::numeric, 3) AS ci_low,
+       round(drift_ci_high::numeric, 3) AS ci_high, unstable
+  FROM (SELECT 'steady' AS run, * FROM tas_bench.run_stability(:steady)
+        UNION ALL
+        SELECT 'stepped', * FROM tas_bench.run_stability(:stepped)) s;
+SQL
+fi
+
+# load: a short ramp of the orchestrator loop and its saturation point, and a
+# burst with its recovery (README "Load")
+if has_function orchestrator_ramp && has_function saturation_report; then
+  tb_say "load: the orchestrator loop ramped over 1, 2 and 4 clients (3 s each; duplicate claims = the probe)"
+  psql_demo -c "SET tas_bench.progress_interval = 0"     -c "CALL tas_bench.orchestrator_ramp('{1,2,4}', '3 s', 'demo-ramp')" >/dev/null 2>&1 ||
+    tb_say "orchestrator_ramp failed"
+  psql_demo -P pager=off -c "SELECT * FROM tas_bench.saturation_report('demo-ramp')"
+fi
+if has_function load_bursts; then
+  tb_say "load: a burst (100/s, 1500/s for 1 s, 100/s) and the recovery after it"
+  psql_demo -P pager=off <<'SQL'
+SET tas_bench.progress_interval = 0;
+SELECT run_id AS burst_run FROM tas_bench.load('SELECT pg_sleep(0.002)', clients => 2,
+                                               rate_schedule => '{100:3s,1500:1s,100:3s}',
+                                               options => '{"report_interval": "500 ms"}') \gset
+SELECT burst, rate_before, rate, round(baseline_p95_ns / 1e6, 2) AS baseline_p95_ms,
+       round(peak_p95_ns / 1e6, 2) AS peak_p95_ms, recovery_s, note
+  FROM tas_bench.load_bursts(:burst_run);
+SQL
+fi
 tb_say "done; stopping the cluster and removing $dir"
