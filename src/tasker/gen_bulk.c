@@ -25,7 +25,8 @@
  *		 their pg_get_indexdef() after it, comments restored.  The builds run
  *		 one after the other, without parallel workers (REBUILD_WORKERS says
  *		 why), with maintenance_work_mem of at least REBUILD_MEM_KB.
- *		 Superusers and the owner of every loaded table.
+ *		 Superusers, and the owner of every loaded table with the CREATE
+ *		 privilege on the schema.
  *	  3. The foreign keys the load skipped are validated with the query
  *		 ALTER TABLE .. VALIDATE CONSTRAINT runs (RI_Initial_Check: an outer
  *		 join of the whole table against the referenced one); the constraints
@@ -389,6 +390,9 @@ tb_gen_bulk_plan(gen_ctx *g, gen_bulk *b, gen_method method, int64 new_tasks)
 			owner = TB_REL_OWNERCHECK(g->relids[t], GetUserId());
 		if (!owner)
 			reason = psprintf("it needs a superuser or the owner of every table it loads in schema %s",
+							  quote_identifier(g->schema));
+		else if (TB_NAMESPACE_ACLCHECK(g->nspoid, GetUserId(), ACL_CREATE) != ACLCHECK_OK)
+			reason = psprintf("rebuilding the secondary indexes needs the CREATE privilege on schema %s",
 							  quote_identifier(g->schema));
 		else if (!big)
 			reason = psprintf("for a role that is not a superuser it only rebuilds the secondary indexes, which does not pay for %lld new tasks against about %.0f already there",
