@@ -382,7 +382,7 @@ static int64 probe_bad_info;
 static int64 probe_no_helpers;
 static PLpgSQL_plugin *probe_prev = NULL;
 static bool probe_installed = false;
-static char probe_marker;
+static uint64 probe_marker;	/* its plugin_info: any address of its own */
 
 static void
 probe_func_setup(PLpgSQL_execstate *estate, PLpgSQL_function *func)

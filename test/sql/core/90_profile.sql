@@ -122,6 +122,15 @@ SELECT count(*) > 0 AS lines_recorded FROM tas_bench.profile_lines WHERE run_id 
 SELECT prof_t.outer_fn(3);
 SELECT (tas_bench.plpgsql_plugin_probe('counts') ->> 'func_beg')::int = :after_profile + :alone_func_beg AS probe_still_active;
 SELECT tas_bench.plpgsql_plugin_probe('remove') ->> 'installed' AS probe_installed;
+-- a plugin installed over ours during a profile: ours stays in the chain,
+-- passing callbacks on, and records again in the next profile
+SELECT tas_bench.profile('SELECT tas_bench.plpgsql_plugin_probe(''install'')', iterations => 1) > 0 AS profiled;
+SELECT prof_t.outer_fn(3);
+SELECT (tas_bench.plpgsql_plugin_probe('counts') ->> 'func_beg')::int >= :alone_func_beg AS probe_on_top;
+SELECT tas_bench.plpgsql_plugin_probe('remove') ->> 'installed' AS probe_installed;
+SELECT tas_bench.profile('SELECT prof_t.outer_fn(3)', iterations => 5) AS pid4 \gset
+SELECT count(*) > 0 AS lines_again FROM tas_bench.profile_lines WHERE run_id = :pid4;
+SELECT prof_t.outer_fn(3);
 
 -- memory: a function that leaks per call (a PREPAREd statement that is
 -- never deallocated) is flagged with the context that grew; a clean one not
