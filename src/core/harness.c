@@ -883,7 +883,13 @@ tb_run_finish(tb_run *run, const char *status, const char *error, bool want_tupl
 		sorted = MemoryContextAllocHuge(run->callcxt, sizeof(int64_t) * run->n);
 		work = palloc(sizeof(int64_t) * TB_CI_RESAMPLES);
 		memcpy(sorted, run->ns, sizeof(int64_t) * run->n);
-		tb_stats_sort_int64(sorted, run->n);
+		{
+			/* radix sort: 1M timings in 20-30 ms, qsort took 250-330 ms */
+			int64_t    *radix = MemoryContextAllocHuge(run->callcxt, sizeof(int64_t) * run->n);
+
+			tb_stats_sort_int64_work(sorted, run->n, radix);
+			pfree(radix);
+		}
 		tb_stats_summarize(sorted, run->n, &s);
 		tb_stats_bootstrap_median_ci(sorted, run->n, 0.95, TB_CI_RESAMPLES,
 									 (uint64_t) run->run_id, work, &ci);
