@@ -245,6 +245,98 @@ tas_bench_sample_decode(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* where tas_bench_sample_rows is in a block, between calls */
+typedef struct sample_cursor
+{
+	const char *p;
+	const char *end;
+	bool		params;
+	uint64		n;
+	uint64		i;
+	int32		first;
+	uint64		pns;
+	uint64		prows;
+	int64		ppr;
+	TupleDesc	tupdesc;
+} sample_cursor;
+
+/*
+ * tas_bench.sample_rows(first_seq integer, data bytea)
+ *		RETURNS SETOF tas_bench.sample_row
+ *		The same rows as sample_decode, one per call (value-per-call): in a
+ *		select list (as the view tas_bench.samples uses it) they stream
+ *		through ProjectSet, where sample_decode in FROM copies every row
+ *		through a tuplestore.
+ */
+PG_FUNCTION_INFO_V1(tas_bench_sample_rows);
+Datum
+tas_bench_sample_rows(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	sample_cursor *c;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	uint64		u;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		MemoryContext old;
+		bytea	   *data;
+		TupleDesc	tupdesc;
+
+		funcctx = SRF_FIRSTCALL_INIT();
+		old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		c = palloc0(sizeof(sample_cursor));
+		c->tupdesc = BlessTupleDesc(tupdesc);
+		data = PG_GETARG_BYTEA_PP(1);	/* detoasted in the multi-call context */
+		c->first = PG_GETARG_INT32(0);
+		c->p = VARDATA_ANY(data);
+		c->end = c->p + VARSIZE_ANY_EXHDR(data);
+		MemoryContextSwitchTo(old);
+		if (c->end - c->p < 3 || c->p[0] != SB_FORMAT || (c->p[1] & ~SB_NO_PARAMS) != 0)
+			corrupt_block("unknown format");
+		c->params = (c->p[1] & SB_NO_PARAMS) == 0;
+		c->p = get_uvarint(c->p + 2, c->end, &c->n);
+		if (c->p == NULL || c->n == 0 || (int64) c->first + (int64) c->n - 1 > PG_INT32_MAX)
+			corrupt_block("bad count");
+		funcctx->user_fctx = c;
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	c = (sample_cursor *) funcctx->user_fctx;
+	if (c->i >= c->n)
+	{
+		if (c->p != c->end)
+			corrupt_block("trailing bytes");
+		SRF_RETURN_DONE(funcctx);
+	}
+	if ((c->p = get_uvarint(c->p, c->end, &u)) == NULL)
+		corrupt_block("truncated");
+	c->pns += (uint64) unzigzag(u);
+	values[0] = Int32GetDatum((int32) (c->first + (int64) c->i));
+	values[1] = Int64GetDatum((int64) c->pns);
+	nulls[2] = true;
+	values[2] = (Datum) 0;
+	if (c->params)
+	{
+		if ((c->p = get_uvarint(c->p, c->end, &u)) == NULL)
+			corrupt_block("truncated");
+		if (u != 0)
+		{
+			c->ppr = c->ppr + 1 + unzigzag(u - 1);
+			nulls[2] = false;
+			values[2] = Int32GetDatum((int32) c->ppr);
+		}
+	}
+	if ((c->p = get_uvarint(c->p, c->end, &u)) == NULL)
+		corrupt_block("truncated");
+	c->prows += (uint64) unzigzag(u);
+	values[3] = Int64GetDatum((int64) c->prows);
+	c->i++;
+	SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(c->tupdesc, values, nulls)));
+}
+
 /* the check and the insert of a block, prepared once per backend */
 static SPIPlanPtr check_plan = NULL;
 static SPIPlanPtr insert_plan = NULL;

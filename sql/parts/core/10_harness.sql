@@ -117,12 +117,28 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
 COMMENT ON FUNCTION @extschema@.sample_decode(integer, bytea) IS
   'The calls of one block of tas_bench.sample_blocks as rows (seq from first_seq on, ns, param_row, rows), in seq order';
 
+CREATE TYPE @extschema@.sample_row AS (seq integer, ns bigint, param_row integer, rows bigint);
+
+COMMENT ON TYPE @extschema@.sample_row IS
+  'One call of a run as tas_bench.sample_rows() returns it';
+
+CREATE FUNCTION @extschema@.sample_rows(first_seq integer, data bytea)
+RETURNS SETOF @extschema@.sample_row
+AS 'MODULE_PATHNAME', 'tas_bench_sample_rows'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+
+COMMENT ON FUNCTION @extschema@.sample_rows(integer, bytea) IS
+  'The calls of one block as sample_decode() gives them, one row per call (value-per-call), for the select list of the view tas_bench.samples';
+
+-- The view calls sample_rows in a select list, where its rows stream
+-- (ProjectSet), rather than sample_decode in FROM, which copies every row
+-- through a tuplestore.
 -- Row-level security on the blocks and the per-owner filter of this view
 -- are added in 70_privileges.sql.
 CREATE VIEW @extschema@.samples WITH (security_barrier) AS
-SELECT b.run_id, d.seq, d.ns, d.param_row, d.rows
-  FROM @extschema@.sample_blocks b
-       CROSS JOIN LATERAL @extschema@.sample_decode(b.first_seq, b.data) d;
+SELECT x.run_id, (x.r).seq, (x.r).ns, (x.r).param_row, (x.r).rows
+  FROM (SELECT b.run_id, @extschema@.sample_rows(b.first_seq, b.data) AS r
+          FROM @extschema@.sample_blocks b) x;
 
 COMMENT ON VIEW @extschema@.samples IS
   'Every timed call of every run: seq (1..n in call order), duration in ns, the parameter row used (1-based) and rows returned or affected; one row per call of the blocks in tas_bench.sample_blocks, the runs the caller may read only';

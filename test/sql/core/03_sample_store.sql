@@ -22,6 +22,11 @@ SELECT count(*) = r.n AS all_calls,
        bool_and(s.param_row IS NULL) AND bool_and(s.rows = 1) AS rows_and_params
   FROM tas_bench.runs r JOIN tas_bench.samples s USING (run_id)
  WHERE r.name = 'ss_big' GROUP BY r.run_id, r.n, r.min_ns, r.max_ns, r.total_ns, r.p50_ns;
+-- run_samples: the same rows, in seq order
+SELECT count(*) = 120000 AS all_calls,
+       count(*) FILTER (WHERE prev IS NOT NULL AND seq <> prev + 1) AS out_of_order
+  FROM (SELECT s.seq, lag(s.seq) OVER () AS prev
+          FROM tas_bench.run_samples((SELECT run_id FROM tas_bench.runs WHERE name = 'ss_big')) s) o;
 -- at most 24 bytes per call, storage and index included
 SELECT pg_total_relation_size('tas_bench.sample_blocks')::float8
        / (SELECT sum(n) FROM tas_bench.sample_blocks) <= 24 AS at_most_24_bytes_per_call;
@@ -106,6 +111,8 @@ SET client_min_messages = notice;
 SET ROLE regress_ss_other;
 SELECT count(*) AS samples_seen FROM tas_bench.samples s WHERE public.ss_leak(s.run_id, s.ns);
 SELECT count(*) AS blocks_seen FROM tas_bench.sample_blocks;
+SELECT count(*) AS run_samples_seen
+  FROM tas_bench.runs r, tas_bench.run_samples(r.run_id) s;
 RESET ROLE;
 SET client_min_messages = warning;
 DROP FUNCTION public.ss_leak(bigint, bigint);
