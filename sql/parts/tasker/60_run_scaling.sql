@@ -8,12 +8,13 @@
 -- transaction first and after every COMMIT, as in run_suite).
 CREATE PROCEDURE @extschema@.run_scaling(
     suite text DEFAULT 'orchestration',
-    sizes integer[] DEFAULT '{1000,10000,100000}',
+    sizes integer[] DEFAULT '{1000,3000,10000,30000,100000}',
     label text DEFAULT NULL,
     seed bigint DEFAULT 1,
     target_schema name DEFAULT 'tasker',
     dataset_id bigint DEFAULT NULL,
-    capture_plans boolean DEFAULT true)
+    capture_plans boolean DEFAULT true,
+    repeats integer DEFAULT 1)
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -27,7 +28,7 @@ DECLARE
 BEGIN
     PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true); lbl := coalesce(run_scaling.label, 'scaling ' || to_char(clock_timestamp(), 'YYYY-MM-DD HH24:MI:SS')); IF sizes IS NULL OR cardinality(sizes) = 0 THEN
         RAISE EXCEPTION 'argument sizes must list at least one dataset size'
-            USING ERRCODE = 'invalid_parameter_value', HINT = 'For example ''{1000,10000,100000}''.';
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'For example ''{1000,3000,10000,30000,100000}'' (scaling_fit names a class from 4 sizes on).';
     END IF;
     IF EXISTS (SELECT 1 FROM unnest(sizes) s WHERE s IS NULL OR s < 1 OR s > 10000000) THEN
         RAISE EXCEPTION 'argument sizes must hold task counts between 1 and 10000000, not %', sizes
@@ -50,6 +51,11 @@ BEGIN
         RAISE EXCEPTION 'argument label must not be empty'
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Pass a label for the runs, or NULL for one made from the current time.';
+    END IF;
+    IF run_scaling.repeats IS NULL OR run_scaling.repeats < 1 OR run_scaling.repeats > 1000 THEN
+        RAISE EXCEPTION 'argument repeats must be between 1 and 1000, not %', coalesce(run_scaling.repeats::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'repeats runs the suite that many times at each size (case order shuffled per repeat); scaling_fit takes every repeat as a point.';
     END IF;
     IF run_scaling.capture_plans IS NULL THEN
         RAISE EXCEPTION 'argument capture_plans must not be NULL'
@@ -118,13 +124,13 @@ BEGIN
         RAISE NOTICE 'scaling %: dataset ready at % tasks after % s', lbl, sz,
             round(extract(epoch FROM clock_timestamp() - t0)::numeric, 1);
         COMMIT;
-        CALL @extschema@.run_suite(run_scaling.suite, lbl, target_schema, capture_plans);
+        CALL @extschema@.run_suite(run_scaling.suite, lbl, target_schema, capture_plans, run_scaling.repeats);
         COMMIT; PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     END LOOP;
     RAISE NOTICE 'scaling %: done; see SELECT * FROM tas_bench.scaling_report(%)', lbl, quote_literal(lbl);
 END
 $$;
 
-COMMENT ON PROCEDURE @extschema@.run_scaling(text, integer[], text, bigint, name, bigint, boolean) IS
-  'For each size in ascending order: generate (first size) or grow one dataset to that many tasks (method auto: the bulk method where it is allowed and worth it), which ANALYZEs it, run the suite under label, commit.  Every run records the number of tasks in the target (runs.dataset_tasks).  All arguments are checked before anything is generated: sizes between 1 and 10000000, the suite with enabled cases, target_schema ready (tas_bench.check_target), dataset_id (if given) a dataset of target_schema with at most the smallest size of tasks; seed is used only when dataset_id is NULL; label NULL makes one from the current time';
+COMMENT ON PROCEDURE @extschema@.run_scaling(text, integer[], text, bigint, name, bigint, boolean, integer) IS
+  'For each size in ascending order (default five: 1K, 3K, 10K, 30K, 100K, enough for scaling_fit to name a class): generate (first size) or grow one dataset to that many tasks (method auto: the bulk method where it is allowed and worth it), which ANALYZEs it, run the suite under label (repeats times, each repeat a point of scaling_fit), commit.  Every run records the number of tasks in the target (runs.dataset_tasks).  All arguments are checked before anything is generated: sizes between 1 and 10000000, the suite with enabled cases, target_schema ready (tas_bench.check_target), dataset_id (if given) a dataset of target_schema with at most the smallest size of tasks; seed is used only when dataset_id is NULL; label NULL makes one from the current time';
 

@@ -66,4 +66,5 @@ SELECT tas_bench.t975(1) AS df1, tas_bench.t975(10) AS df10, tas_bench.t975(100)
 -- run_scaling argument checks
 CALL tas_bench.run_scaling(sizes => '{}');
 CALL tas_bench.run_scaling(sizes => '{1000,-5}');
+CALL tas_bench.run_scaling(sizes => '{1000}', repeats => 0);
 DELETE FROM tas_bench.runs;
