@@ -839,7 +839,7 @@ state_start(cmp_state *st)
 	}
 	SPI_freetuptable(SPI_tuptable);
 
-	st->samples_plan = SPI_prepare("SELECT ns FROM " TB_SCHEMA ".samples WHERE run_id = $1 ORDER BY seq",
+	st->samples_plan = SPI_prepare("SELECT ns FROM " TB_SCHEMA ".run_samples($1)",
 								   1, argtypes);
 	if (st->samples_plan == NULL)
 		elog(ERROR, "could not prepare the samples query: %s", SPI_result_code_string(SPI_result));

@@ -73,6 +73,7 @@
 #include "utils/timestamp.h"
 
 #include "core/harness.h"
+#include "core/runstats.h"
 #include "core/samples.h"
 #include "core/stats.h"
 #include "util.h"
@@ -652,11 +653,13 @@ run_calls(tb_run *run, tb_progress *progress)
 			commit_step(run);
 	}
 
+	tb_runstats_begin();		/* pg_stat_statements and memory, if in use */
 	INSTR_TIME_SET_CURRENT(start);
 	for (i = 1; i <= run->spec.iterations; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
 		tb_run_call(run, i, true);
+		tb_runstats_tick(i);
 		if (run->spec.mode == TB_MODE_COMMIT)
 		{
 			if (run->n - run->flushed >= SAMPLE_FLUSH)
@@ -675,6 +678,7 @@ run_calls(tb_run *run, tb_progress *progress)
 			}
 		}
 	}
+	tb_runstats_end();
 }
 
 /*
@@ -1046,12 +1050,14 @@ tas_bench_bench(PG_FUNCTION_ARGS)
 	}
 	PG_CATCH();
 	{
+		tb_runstats_discard();
 		tb_run_release(&run);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 	tb_run_release(&run);
 	tb_run_insert(&run);		/* env records the search_path in force */
+	tb_runstats_store("runs", run.run_id, run.n);
 	result = tb_run_finish(&run, "ok", NULL, true);
 	tb_run_restore_search_path(&run);
 	SPI_finish();
@@ -1241,6 +1247,7 @@ tas_bench_bench_commit(PG_FUNCTION_ARGS)
 	PG_TRY();
 	{
 		tb_run_loop(&run);
+		tb_runstats_store("runs", run.run_id, run.n);
 		finish_commit_run(&run, "ok", NULL);
 		commit_step(&run);
 	}
@@ -1254,6 +1261,7 @@ tas_bench_bench_commit(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(run.runcxt);
 		edata = CopyErrorData();
 		FlushErrorState();
+		tb_runstats_discard();
 		failed = true;
 		run.error_iteration = run.cc.iteration;
 		run.error_param_row = run.cc.iteration > 0 ? run.cc.param_row : 0;

@@ -210,6 +210,7 @@ BEGIN
         'extension_version', (SELECT extversion FROM pg_extension WHERE extname = 'tas_bench'),
         'library_version', @extschema@.version(),
         'database', current_database(),
+        'pg_stat_statements', @extschema@.pgss_status(),
         'settings', (SELECT jsonb_object_agg(name, setting || coalesce(unit, '') ORDER BY name)
                        FROM pg_settings
                       WHERE name IN ('shared_buffers', 'work_mem', 'jit', 'synchronous_commit',
@@ -224,7 +225,7 @@ END
 $$;
 
 COMMENT ON FUNCTION @extschema@.environment(name) IS
-  'Snapshot stored in tas_bench.runs.env: versions, the settings that move results, and the dataset: the newest tas_bench.datasets row generated into target_schema, which the harness passes as the first existing schema on the run''s search_path (where the run''s unqualified names resolve first); without target_schema, or when that schema has no generated dataset, dataset_id and dataset_tasks are null (never a guess from another schema)';
+  'Snapshot stored in tas_bench.runs.env: versions, the settings that move results, whether pg_stat_statements is installed, preloaded and used (tas_bench.pgss_status()), and the dataset: the newest tas_bench.datasets row generated into target_schema, which the harness passes as the first existing schema on the run''s search_path (where the run''s unqualified names resolve first); without target_schema, or when that schema has no generated dataset, dataset_id and dataset_tasks are null (never a guess from another schema)';
 
 -- bench and bench_commit take the same leading arguments (C: read_common_args
 -- in src/core/harness.c); bench_commit has no mode (it commits) and returns
