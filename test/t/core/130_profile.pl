@@ -96,79 +96,76 @@ my $bench = $node->safe_psql('postgres', q{
 	SELECT (tas_bench.bench('SELECT p.outer_fn(2)', iterations => 40, warmup => 5, name => 'b')).run_id});
 my $integrated = $node->safe_psql('postgres', qq{
 	SELECT count(*) FROM tas_bench.run_memory WHERE run_table = 'runs' AND run_id = $bench});
-SKIP:
-{
-	skip 'the harness does not record run statistics yet (tb_runstats_* calls in src/core/harness.c)', 7
-	  unless $integrated eq '1';
-	is($node->safe_psql('postgres', qq{
-		SELECT string_agg(format('%s|%s|%s', harness_statement, calls, exact), ',' ORDER BY calls, query)
-		  FROM tas_bench.run_statements
-		 WHERE run_table = 'runs' AND run_id = $bench AND query !~ 'tas_bench'}),
-		't|40|t,f|80|t,f|80|t',
-		'bench: the timed calls (not the warm-up) and the nested statements, exact');
-	my $v = $node->safe_psql('postgres', qq{
-		SELECT harness_calls, pgss_calls, harness_mean_ms > 0, pgss_mean_ms > 0, harness_over_pgss >= 0.5
-		  FROM tas_bench.run_statements_vs_harness WHERE run_table = 'runs' AND run_id = $bench});
-	is($v, '40|40|t|t|t', 'run_statements_vs_harness: the harness mean beside the pgss mean');
-	note($node->safe_psql('postgres', qq{SELECT * FROM tas_bench.run_statements_vs_harness WHERE run_id = $bench}));
+is($integrated, '1', 'bench runs record their statistics (tb_runstats_* in the harness)');
+is($node->safe_psql('postgres', qq{
+	SELECT string_agg(format('%s|%s|%s', harness_statement, calls, exact), ',' ORDER BY calls, query)
+	  FROM tas_bench.run_statements
+	 WHERE run_table = 'runs' AND run_id = $bench AND query !~ 'tas_bench'}),
+	't|40|t,f|80|t,f|80|t',
+	'bench: the timed calls (not the warm-up) and the nested statements, exact');
+my $v = $node->safe_psql('postgres', qq{
+	SELECT harness_calls, pgss_calls, harness_mean_ms > 0, pgss_mean_ms > 0, harness_over_pgss >= 0.5
+	  FROM tas_bench.run_statements_vs_harness WHERE run_table = 'runs' AND run_id = $bench});
+is($v, '40|40|t|t|t', 'run_statements_vs_harness: the harness mean beside the pgss mean');
+note($node->safe_psql('postgres', qq{SELECT * FROM tas_bench.run_statements_vs_harness WHERE run_id = $bench}));
 
-	# bench_commit: a commit after every call, the statistics survive them
-	my $bc = $node->safe_psql('postgres', q{
-		CALL tas_bench.bench_commit('SELECT p.outer_fn(2)', iterations => 30, warmup => 2, name => 'bc')});
-	is($node->safe_psql('postgres', qq{
-		SELECT string_agg(format('%s|%s|%s', harness_statement, calls, exact), ',' ORDER BY calls, query)
-		  FROM tas_bench.run_statements
-		 WHERE run_table = 'runs' AND run_id = $bc AND query ~ '^(SELECT p.outer_fn|\\(SELECT count|SELECT p.group_size)'})
-		  . '/' . $node->safe_psql('postgres', qq{
-		SELECT count(*) FROM tas_bench.run_memory WHERE run_table = 'runs' AND run_id = $bc}),
-		't|30|t,f|60|t,f|60|t/1', 'bench_commit: the timed calls and the nested statements, exact; memory recorded');
+# bench_commit: a commit after every call, the statistics survive them
+my $bc = $node->safe_psql('postgres', q{
+	CALL tas_bench.bench_commit('SELECT p.outer_fn(2)', iterations => 30, warmup => 2, name => 'bc')});
+is($node->safe_psql('postgres', qq{
+	SELECT string_agg(format('%s|%s|%s', harness_statement, calls, exact), ',' ORDER BY calls, query)
+	  FROM tas_bench.run_statements
+	 WHERE run_table = 'runs' AND run_id = $bc AND query ~ '^(SELECT p.outer_fn|\\(SELECT count|SELECT p.group_size)'})
+	  . '/' . $node->safe_psql('postgres', qq{
+	SELECT count(*) FROM tas_bench.run_memory WHERE run_table = 'runs' AND run_id = $bc}),
+	't|30|t,f|60|t,f|60|t/1', 'bench_commit: the timed calls and the nested statements, exact; memory recorded');
 
-	# a suite case
-	$node->safe_psql('postgres', q{
-		INSERT INTO tas_bench.cases (suite, name, sql, params, iterations, warmup, max_time)
-		VALUES ('prof', 'outer', 'SELECT p.outer_fn($1)', 'SELECT 2', 30, 2, NULL)});
-	$node->safe_psql('postgres', q{CALL tas_bench.run_suite('prof', 'pl', 'p', false, 1, false)});
-	is($node->safe_psql('postgres', q{
-		SELECT string_agg(format('%s|%s|%s', s.harness_statement, s.calls, s.exact), ',' ORDER BY s.calls, s.query)
-		  FROM tas_bench.runs r JOIN tas_bench.run_statements s ON s.run_table = 'runs' AND s.run_id = r.run_id
-		 WHERE r.label = 'pl' AND r.case_name = 'outer' AND s.query !~ 'tas_bench'}),
-		't|30|t,f|60|t,f|60|t', 'run_suite case: nested statements with exact call counts');
+# a suite case
+$node->safe_psql('postgres', q{
+	INSERT INTO tas_bench.cases (suite, name, sql, params, iterations, warmup, max_time)
+	VALUES ('prof', 'outer', 'SELECT p.outer_fn($1)', 'SELECT 2', 30, 2, NULL)});
+$node->safe_psql('postgres', q{CALL tas_bench.run_suite('prof', 'pl', 'p', false, 1, false)});
+is($node->safe_psql('postgres', q{
+	SELECT string_agg(format('%s|%s|%s', s.harness_statement, s.calls, s.exact), ',' ORDER BY s.calls, s.query)
+	  FROM tas_bench.runs r JOIN tas_bench.run_statements s ON s.run_table = 'runs' AND s.run_id = r.run_id
+	 WHERE r.label = 'pl' AND r.case_name = 'outer' AND s.query !~ 'tas_bench'}),
+	't|30|t,f|60|t,f|60|t', 'run_suite case: nested statements with exact call counts');
 
-	# the leak, in a bench run; outer_fn is not flagged
-	my $leak = $node->safe_psql('postgres', q{
-		SELECT (tas_bench.bench('SELECT p.leaky()', iterations => 300, warmup => 5)).run_id});
-	is($node->safe_psql('postgres', qq{
-		SELECT leak, grown_context FROM tas_bench.run_memory WHERE run_table = 'runs' AND run_id = $leak}),
-		't|CacheMemoryContext', 'bench run of a leaking function: flagged, CacheMemoryContext grew');
-	$node->safe_psql('postgres', 'DEALLOCATE ALL');
-	my $clean = $node->safe_psql('postgres', q{
-		SELECT (tas_bench.bench('SELECT p.outer_fn(3)', iterations => 300, warmup => 5)).run_id});
-	is($node->safe_psql('postgres', qq{
-		SELECT leak FROM tas_bench.run_memory WHERE run_table = 'runs' AND run_id = $clean}),
-		'f', 'bench run of a clean function: not flagged');
+# the leak, in a bench run; outer_fn is not flagged
+my $leak = $node->safe_psql('postgres', q{
+	SELECT (tas_bench.bench('SELECT p.leaky()', iterations => 300, warmup => 5)).run_id});
+is($node->safe_psql('postgres', qq{
+	SELECT leak, grown_context FROM tas_bench.run_memory WHERE run_table = 'runs' AND run_id = $leak}),
+	't|CacheMemoryContext', 'bench run of a leaking function: flagged, CacheMemoryContext grew');
+$node->safe_psql('postgres', 'DEALLOCATE ALL');
+my $clean = $node->safe_psql('postgres', q{
+	SELECT (tas_bench.bench('SELECT p.outer_fn(3)', iterations => 300, warmup => 5)).run_id});
+is($node->safe_psql('postgres', qq{
+	SELECT leak FROM tas_bench.run_memory WHERE run_table = 'runs' AND run_id = $clean}),
+	'f', 'bench run of a clean function: not flagged');
 
-	# concurrent activity of the same role: the delta is shared, and says so
-	my ($out, $err) = ('', '');
-	my $h = IPC::Run::start(
-		[ 'psql', '-X', '-q', '-d', $node->connstr('postgres'), '-c', q{
-			DO $$ BEGIN
-			  WHILE NOT EXISTS (SELECT 1 FROM p.stop) LOOP PERFORM p.group_size(7); END LOOP;
-			END $$;} ],
-		'>', \$out, '2>', \$err);
-	$node->poll_query_until('postgres', q{
-		SELECT EXISTS (SELECT 1 FROM pg_stat_statements WHERE query ~ 'WHILE NOT EXISTS|FROM p.stop' AND calls > 100)})
-	  or diag('the concurrent session did not start');
-	my $shared = $node->safe_psql('postgres', q{
-		SELECT (tas_bench.bench('SELECT p.outer_fn(3)', iterations => 200, warmup => 5)).run_id});
-	$node->safe_psql('postgres', 'INSERT INTO p.stop VALUES (1)');
-	$h->finish;
-	is($node->safe_psql('postgres', qq{
-		SELECT string_agg(format('%s|%s', harness_statement, exact), ',' ORDER BY harness_statement DESC, query)
-		  FROM tas_bench.run_statements
-		 WHERE run_table = 'runs' AND run_id = $shared AND query ~ '^(SELECT p.outer_fn|\\(SELECT count)'}),
-		't|t,f|f',
-		'with a concurrent session: the harness statement exact, the statement both ran marked shared');
-}
+# concurrent activity of the same role: the delta is shared, and says so
+my ($out, $err) = ('', '');
+my $h = IPC::Run::start(
+	[ 'psql', '-X', '-q', '-d', $node->connstr('postgres'), '-c', q{
+		DO $$ BEGIN
+		  WHILE NOT EXISTS (SELECT 1 FROM p.stop) LOOP PERFORM p.group_size(7); END LOOP;
+		END $$;} ],
+	'>', \$out, '2>', \$err);
+$node->poll_query_until('postgres', q{
+	SELECT EXISTS (SELECT 1 FROM pg_stat_statements WHERE query ~ 'WHILE NOT EXISTS|FROM p.stop' AND calls > 100)})
+  or diag('the concurrent session did not start');
+my $shared = $node->safe_psql('postgres', q{
+	SELECT (tas_bench.bench('SELECT p.outer_fn(3)', iterations => 200, warmup => 5)).run_id});
+$node->safe_psql('postgres', 'INSERT INTO p.stop VALUES (1)');
+$h->finish;
+is($node->safe_psql('postgres', qq{
+	SELECT string_agg(format('%s|%s', harness_statement, exact), ',' ORDER BY harness_statement DESC, query)
+	  FROM tas_bench.run_statements
+	 WHERE run_table = 'runs' AND run_id = $shared AND query ~ '^(SELECT p.outer_fn|\\(SELECT count)'}),
+	't|t,f|f',
+	'with a concurrent session: the harness statement exact, the statement both ran marked shared');
+
 
 # without the preload: nothing fails, nothing is stored, pgss_status says why
 $node->stop;
