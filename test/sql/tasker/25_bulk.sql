@@ -58,6 +58,7 @@ LANGUAGE sql AS $$
          k.convalidated, NULL
     FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid
    WHERE k.connamespace = s::regnamespace
+     AND k.contype <> 'n'  -- PG 18 catalogs NOT NULL constraints; the same on every major
   UNION ALL
   SELECT 'trigger', t.tgname, t.tgenabled::text || t.tgtype, NOT t.tgisinternal, NULL
     FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid
