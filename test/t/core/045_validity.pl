@@ -7,13 +7,16 @@
 # CPU loop's cost would move with the machine's load).
 #
 # 1. Separately timed A/A with repeats: run_suite(repeats => 3) twice, one
-#    after the other (each in a session of its own), compared with compare()
-#    (hierarchical bootstrap over the repeats), 20 trials.
-# 2. +20%: the same with the candidate's calls 20% longer, 10 trials.
-#    1 and 2 are measured and printed, not asserted: on this 2-vCPU machine a
-#    whole session runs at one of two speeds about 1.7x apart (most likely
-#    the vCPU it lands on), and the repeats of one run_suite() share one
-#    session, so their spread cannot show it (doc/statistics.md, section 6).
+#    after the other in one session (as the README's quick start runs them),
+#    compared with compare() (hierarchical bootstrap over the repeats), 20
+#    trials: at most 1 faster/slower verdict in all.  The same with each side
+#    in a session of its own is printed, not asserted: on this 2-vCPU
+#    machine a whole session runs at one of two speeds about 1.7x apart, and
+#    the repeats of one run_suite() share a session, so their spread cannot
+#    show it (doc/statistics.md, section 6).
+# 2. +20%: the candidate's calls 20% longer, one session, 10 trials; printed,
+#    not asserted: on a loaded machine runs drift inside themselves and the
+#    verdict is unstable rather than slower (9 of 10 or better wanted).
 # 3. +5% through bench_ab (interleaved) with noise => 0.02 (slower means a
 #    CI above 1 + noise, so a 5% change needs a noise band below 5%), 10
 #    trials: slower in at least 8.
@@ -55,22 +58,30 @@ sub slowed
 }
 note(sprintf("calibration: tb_work(%d) p50 %.3f ms", $N, $p50 / 1e6));
 
-# one suite of one case; a trial = run_suite under two labels, then compare
+# one suite of one case; a trial = run_suite under two labels, then compare.
+# $split: each side in a session of its own (else both in one session, as
+# the README's quick start runs them in one psql)
 sub trial
 {
-	my ($label_a, $sql_a, $label_b, $sql_b) = @_;
+	my ($label_a, $sql_a, $label_b, $sql_b, $split) = @_;
 	my $run = sub {
 		my ($label, $sql) = @_;
-		$node->safe_psql('postgres', qq{
+		return qq{
 			DELETE FROM tas_bench.cases WHERE suite = 'v';
 			INSERT INTO tas_bench.cases (suite, name, sql, iterations, warmup)
-			VALUES ('v', 'call', '$sql', 60, 5)});
-		$node->safe_psql('postgres', qq{
+			VALUES ('v', 'call', '$sql', 60, 5);
 			CALL tas_bench.run_suite('v', label => '$label', target_schema => 'v_target',
-			                         capture_plans => false, repeats => 3, settle => false)});
+			                         capture_plans => false, repeats => 3, settle => false);};
 	};
-	$run->($label_a, $sql_a);
-	$run->($label_b, $sql_b);
+	if ($split)
+	{
+		$node->safe_psql('postgres', $run->($label_a, $sql_a));
+		$node->safe_psql('postgres', $run->($label_b, $sql_b));
+	}
+	else
+	{
+		$node->safe_psql('postgres', $run->($label_a, $sql_a) . $run->($label_b, $sql_b));
+	}
 	my $r = $node->safe_psql('postgres', qq{
 		SELECT verdict || ' ' || round(ratio::numeric, 4) || ' [' || round(ratio_ci_low::numeric, 4)
 		       || ', ' || round(ratio_ci_high::numeric, 4) || ']'
@@ -79,19 +90,23 @@ sub trial
 	return $r;
 }
 
-# 1. A/A
+# 1. A/A, both sides in one session
 my @aa = map { trial("aa$_.a", $base, "aa$_.b", $base) } 1 .. 20;
 my $false = grep { /^(faster|slower) / } @aa;
-note("A/A (repeats 3, separately timed): @{[ join('; ', @aa) ]}");
-note("A/A, repeats => 3: $false of 20 say faster or slower (not asserted, see above)");
+note("A/A (repeats 3, separately timed, one session): @{[ join('; ', @aa) ]}");
+cmp_ok($false, '<=', 1, "A/A, repeats => 3: $false of 20 say faster or slower");
 is(scalar(grep { /not hierarchical/ } @aa), 0, 'every A/A comparison is over the repeats');
+# ... and each side in a session of its own (printed, not asserted)
+my @aas = map { trial("aas$_.a", $base, "aas$_.b", $base, 1) } 1 .. 10;
+note(sprintf("A/A, sides in two sessions: %d of 10 say faster or slower: %s",
+	scalar(grep { /^(faster|slower) / } @aas), join('; ', @aas)));
 
 # 2. +20%
 my $slow20 = slowed(0.20);
 my @s20 = map { trial("s20_$_.a", $base, "s20_$_.b", $slow20) } 1 .. 10;
 my $caught = grep { /^slower / } @s20;
-note("+20% (repeats 3): @{[ join('; ', @s20) ]}");
-note("+20%, repeats => 3: $caught of 10 say slower (not asserted, see above)");
+note("+20% (repeats 3, one session): @{[ join('; ', @s20) ]}");
+note("+20%, repeats => 3: $caught of 10 say slower (not asserted: runs that drift inside themselves answer unstable)");
 
 # 3. +5% with bench_ab
 my $slow5 = slowed(0.05);
