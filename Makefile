@@ -18,8 +18,18 @@ PG_CPPFLAGS = -DTAS_BENCH_VERSION=\"$(EXTVERSION)\" -I$(srcdir)/src
 # room in name order), so each part has one owner and a workload only ever
 # builds on the core.
 SQL_PARTS  := $(foreach r,$(ROOMS),$(sort $(wildcard sql/parts/$(r)/*.sql)))
-DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA       := $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql))
+INSTALL_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+# Released versions keep their install script as a file (sql/tas_bench--V.sql,
+# committed, never edited), so CREATE EXTENSION tas_bench VERSION 'V' works
+# and the upgrade from V is tested (test/t/core/150_upgrade.pl).  An upgrade
+# script to this version with sources sql/upgrade/V--$(EXTVERSION).{pre,post}.sql
+# is built around the very body of the install script (the parts), so it never
+# drifts from it; once this version is released, freeze it as a plain file.
+RELEASES    = 0.1.0
+UPGRADE_built := $(patsubst sql/upgrade/%.pre.sql,sql/$(EXTENSION)--%.sql,$(wildcard sql/upgrade/*--$(EXTVERSION).pre.sql))
+DATA_built  = $(INSTALL_built) $(UPGRADE_built)
+DATA       := $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql)) \
+              $(filter-out $(INSTALL_built),$(foreach v,$(RELEASES),sql/$(EXTENSION)--$(v).sql))
 
 # Tests live in a folder per room (test/sql/<room>/NN_name.sql, expected/<room>/)
 # and run in one database, ordered by NN_name across rooms.
@@ -46,12 +56,27 @@ include $(PGXS)
 PROVE_FLAGS += -I ./test/t
 
 # Rebuilt on every make (it is a cat): a part added or removed is never missed.
-$(DATA_built): $(SQL_PARTS) $(EXTENSION).control Makefile FORCE
+cat_parts = for f in $(SQL_PARTS); do printf '\n-- ==== %s ====\n' "$$f"; cat "$$f"; done
+$(INSTALL_built): $(SQL_PARTS) $(EXTENSION).control Makefile FORCE
 	@{ printf -- '-- %s: assembled by make from sql/parts/<room>/NN_*.sql; edit those, not this file\n\n' '$(notdir $@)'; \
 	   printf '\\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \\quit\n\n'; \
-	   for f in $(SQL_PARTS); do printf '\n-- ==== %s ====\n' "$$f"; cat "$$f"; done; } > $@
+	   $(cat_parts); } > $@
+
+# The upgrade from V: its prologue (save the results, drop V's objects), the
+# install script's body, its epilogue (restore the results).
+sql/$(EXTENSION)--%--$(EXTVERSION).sql: sql/upgrade/%--$(EXTVERSION).pre.sql sql/upgrade/%--$(EXTVERSION).post.sql $(SQL_PARTS) $(EXTENSION).control Makefile FORCE
+	@{ printf -- '-- %s: assembled by make from %s, sql/parts/<room>/NN_*.sql and %s; edit those, not this file\n\n' \
+	       '$(notdir $@)' '$(word 1,$^)' '$(word 2,$^)'; \
+	   printf '\\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE TO '"'"'$(EXTVERSION)'"'"'" to load this file. \\quit\n\n'; \
+	   printf '\n-- ==== %s ====\n' '$(word 1,$^)'; cat '$(word 1,$^)'; \
+	   $(cat_parts); \
+	   printf '\n-- ==== %s ====\n' '$(word 2,$^)'; cat '$(word 2,$^)'; } > $@
 
 all: $(DATA_built)
+
+# The version is compiled in (-DTAS_BENCH_VERSION: version(), the generator's
+# parameters): a version change rebuilds the objects
+$(OBJS): $(EXTENSION).control
 
 # pg_regress writes results/<room>/NAME.out but makes only results/ itself.
 tb-result-dirs:
