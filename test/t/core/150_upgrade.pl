@@ -176,6 +176,10 @@ like($before{cases}, qr/^1 rows/, '0.1.0 stores one user case');
 is($tasker_before, '40 tasks, ' . $node->safe_psql('old', 'SELECT count(*) FROM tasker.workflow_steps') . ' steps',
 	'0.1.0 generated and grew the dataset to 40 tasks');
 
+# a dump of 0.1.0's database, restored below where 0.2.0 is the default
+my $dump010 = $node->basedir . '/old010.dump';
+command_ok([ 'pg_dump', '-Fc', '-f', $dump010, '-d', $node->connstr('old') ], 'pg_dump of the 0.1.0 database');
+
 # ---------------------------------------------------------------- the upgrade
 
 # an object of the user's that depends on 0.1.0's stops it, and nothing changes
@@ -341,6 +345,16 @@ is($node->safe_psql('restored', q{
 	SELECT string_agg(case_name || ' ' || verdict, ', ' ORDER BY case_name) FROM tas_bench.compare('before', 'after')}),
 	'c1 slower, c2 unchanged, c3 missing', 'compare() after dump and restore');
 is($node->safe_psql('restored', $catalog), $fresh, 'the restored extension has the objects of a fresh install');
+
+# the other way from 0.1.0: its dump restored where 0.2.0 is installed
+# (CREATE EXTENSION makes 0.2.0, 0.1.0's samples rows go into the view's
+# INSTEAD OF INSERT trigger, runs get the restoring role as owner)
+$node->safe_psql('postgres', 'CREATE DATABASE from010');
+command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('from010'), $dump010 ],
+	'pg_restore of the 0.1.0 dump where 0.2.0 is installed');
+is($node->safe_psql('from010', q{SELECT extversion FROM pg_extension WHERE extname = 'tas_bench'}), '0.2.0',
+	'the 0.1.0 dump restores as 0.2.0');
+results_intact('from010', 'in the 0.1.0 dump restored as 0.2.0');
 
 # in the upgraded database: a new run, cleanup() of the dataset 0.1.0 generated
 is($node->safe_psql('old', q{
