@@ -172,6 +172,53 @@ tb_init_materialized_srf(FunctionCallInfo fcinfo)
 #endif
 
 /*
+ * Statistics another process reported (settle's VACUUM worker): from PG 15
+ * they live in shared memory and are visible as soon as that process has
+ * reported them.  Before, a stats collector receives them and a backend
+ * reads the collector's file, which it accepts up to PGSTAT_STAT_INTERVAL
+ * (500 ms) old: read right after the worker ended, the changes since
+ * ANALYZE of the last tables it vacuumed were still those of before (on 13,
+ * target_settled() said false right after settle()).  TB_PGSTAT_AWAIT_MAINTAINED
+ * waits, at most 10 s, until the statistics this backend reads show a VACUUM
+ * and an ANALYZE of each of the n tables since `since`; from 15 it does
+ * nothing.
+ */
+#if PG_VERSION_NUM >= 150000
+#define TB_PGSTAT_AWAIT_MAINTAINED(relids, n, since) \
+	((void) (relids), (void) (n), (void) (since))
+#else
+#include "pgstat.h"
+#include "utils/timestamp.h"
+
+static inline void
+tb_pgstat_await_maintained(const Oid *relids, int n, TimestampTz since)
+{
+	TimestampTz give_up = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 10000);
+
+	for (;;)
+	{
+		int			i;
+
+		pgstat_clear_snapshot();
+		for (i = 0; i < n; i++)
+		{
+			PgStat_StatTabEntry *e = pgstat_fetch_stat_tabentry(relids[i]);
+
+			if (e == NULL || e->vacuum_timestamp < since || e->analyze_timestamp < since)
+				break;
+		}
+		if (i == n || GetCurrentTimestamp() >= give_up)
+			break;
+		CHECK_FOR_INTERRUPTS();
+		pg_usleep(50 * 1000L);
+	}
+	pgstat_clear_snapshot();
+}
+#define TB_PGSTAT_AWAIT_MAINTAINED(relids, n, since) \
+	tb_pgstat_await_maintained((relids), (n), (since))
+#endif
+
+/*
  * ---- issue 17 (the bulk generator, src/tasker/gen_bulk.c) ----
  * Whether role owns a table (superuser status aside): one
  * object_ownercheck() from PG 16, pg_class_ownercheck() before.

@@ -56,6 +56,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 
 #include "util.h"
 
@@ -278,6 +279,9 @@ run_worker(const char *schema, List *tables)
 {
 	dsm_segment *seg = dsm_create(sizeof(settle_shared), 0);
 	settle_shared *sh = (settle_shared *) dsm_segment_address(seg);
+	Oid			relids[SETTLE_MAX_TABLES];
+	int			ndone = 0;
+	TimestampTz started;
 	ListCell   *lc;
 
 	memset(sh, 0, sizeof(*sh));
@@ -290,12 +294,22 @@ run_worker(const char *schema, List *tables)
 		settle_table *t = lfirst(lc);
 
 		if (t->allowed && sh->ntables < SETTLE_MAX_TABLES)
+		{
+			relids[sh->ntables] = t->relid;
 			strlcpy(sh->tables[sh->ntables++], t->name, NAMEDATALEN);
+		}
 	}
 	if (sh->ntables > 0)
 	{
 		wait_for_older_snapshots();
+		started = GetCurrentTimestamp();
 		wait_worker(start_worker(seg));
+		/* before PG 15 the statistics reach this backend later (compat.h) */
+		for (int i = 0; i < sh->ntables; i++)
+			if (sh->done[i])
+				relids[ndone++] = relids[i];
+		if (!sh->failed)
+			TB_PGSTAT_AWAIT_MAINTAINED(relids, ndone, started);
 	}
 	if (sh->failed)
 		ereport(ERROR,
