@@ -63,7 +63,10 @@ SELECT tas_bench.generate(5, anchor => '4713-01-01 00:00:00+00 BC');
 SELECT count(*) AS datasets_after_refusals FROM tas_bench.datasets;
 
 -- the bounds themselves are accepted: every row lies in [1970-01-01, anchor],
--- and the UUIDv7 of every task and transition encodes its own created_at
+-- and the UUIDv7 of every task and transition encodes its own created_at.
+-- The millisecond is taken with date_trunc and rounded, not floor(epoch * 1000):
+-- before PG 14 extract() returns double precision, whose step near year 9999
+-- is about 30 us, so x.996 ms would floor to the next millisecond.
 SELECT dataset_id AS lo FROM tas_bench.generate(40, 3, anchor => '1970-01-31 00:00:00+00') \gset
 SELECT dataset_id AS hi FROM tas_bench.generate(40, 3, anchor => '9999-12-31 23:59:59.999999+00') \gset
 CREATE TEMP VIEW stamps AS
@@ -76,7 +79,7 @@ SELECT 'named_steps', created_at, NULL FROM tasker.named_steps;
 SELECT min(at) >= '1970-01-01' AS after_1970, max(at) <= '9999-12-31 23:59:59.999999' AS before_10000,
        count(*) FILTER (WHERE u IS NOT NULL AND
          ('x' || replace(substr(u::text, 1, 13), '-', ''))::bit(48)::bigint
-           <> floor(extract(epoch FROM at) * 1000)::bigint) AS uuid_time_mismatches
+           <> round(extract(epoch FROM date_trunc('milliseconds', at)) * 1000)::bigint) AS uuid_time_mismatches
   FROM stamps;
 SELECT min(at) AS earliest_row FROM stamps;
 
