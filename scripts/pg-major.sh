@@ -17,6 +17,7 @@ TB_PG_MAJOR=${1:-${TB_PG_MAJOR:-15}}
 tb_need_packages tap
 
 passed=0 failed=0
+fails=()
 scratch=$(tb_scratch_dir)
 cleanup() { rm -rf "$scratch"; }
 trap cleanup EXIT
@@ -29,7 +30,7 @@ tb_build strict "$scratch"
 
 # 0. the layout rule of doc/architecture.md (no include or call cycles)
 tb_say "layout check"
-if bash "$TB_ROOT/scripts/check-layout.sh" "$scratch"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if bash "$TB_ROOT/scripts/check-layout.sh" "$scratch"; then passed=$((passed + 1)); else failed=$((failed + 1)); fails+=("layout check"); fi
 
 # 1. C unit tests of the pure parts (no server)
 tb_say "C unit tests"
@@ -53,6 +54,7 @@ printf '%s\n' "$sql_out" | grep -E '^(test |     |ok |not ok )|tests (passed|fai
 ok=$(printf '%s\n' "$sql_out" | grep -cE '^(test |     )?[ ]*[A-Za-z0-9_/-]+ +\.\.\. ok|^ok [0-9]+ +[-+] ')
 bad=$(printf '%s\n' "$sql_out" | grep -cE '\.\.\. (FAILED|failed)|^not ok [0-9]+ ')
 passed=$((passed + ok)); failed=$((failed + bad))
+while IFS= read -r l; do fails+=("regress: $l"); done < <(printf '%s\n' "$sql_out" | grep -E '\.\.\. (FAILED|failed)|^not ok [0-9]+ ')
 if ! printf '%s\n' "$sql_out" | grep -qE 'All [0-9]+ tests passed|tests passed'; then
   [ "$bad" -eq 0 ] && { failed=$((failed + 1)); printf '%s\n' "$sql_out" | tail -20; }
 fi
@@ -70,6 +72,7 @@ printf '%s\n' "$ex_out" | grep -E '^(test |     |ok |not ok )|tests (passed|fail
 ok=$(printf '%s\n' "$ex_out" | grep -cE '^(test |     )?[ ]*[A-Za-z0-9_/-]+ +\.\.\. ok|^ok [0-9]+ +[-+] ')
 bad=$(printf '%s\n' "$ex_out" | grep -cE '\.\.\. (FAILED|failed)|^not ok [0-9]+ ')
 passed=$((passed + ok)); failed=$((failed + bad))
+while IFS= read -r l; do fails+=("example: $l"); done < <(printf '%s\n' "$ex_out" | grep -E '\.\.\. (FAILED|failed)|^not ok [0-9]+ ')
 if ! printf '%s\n' "$ex_out" | grep -qE 'All [0-9]+ tests passed|tests passed'; then
   [ "$bad" -eq 0 ] && { failed=$((failed + 1)); printf '%s\n' "$ex_out" | tail -20; }
 fi
@@ -89,11 +92,18 @@ if ls "$TB_ROOT"/test/t/*/*.pl >/dev/null 2>&1; then
     passed=$((passed + total - tfail)); failed=$((failed + tfail + dead))
   fi
   printf '%s\n' "$tap_out" | grep -q 'Result: PASS' || [ "$failed" -gt 0 ] || failed=$((failed + 1))
+  # the failed assertions of each test file, with their diagnostics
   for f in "$scratch"/tmp_check/log/regress_log_*; do
     [ -f "$f" ] || continue
-    printf '%s\n' "$tap_out" | grep -q 'Result: PASS' || { tb_say "$f (tail)"; tail -30 "$f"; }
+    grep -qE '^(\[[0-9:.]+\]\([0-9.]+s\) )?not ok ' "$f" || continue
+    fails+=("TAP ${f##*/regress_log_}:")
+    while IFS= read -r l; do fails+=("  $l"); done < <(grep -E -A4 '^(\[[0-9:.]+\]\([0-9.]+s\) )?not ok ' "$f" | grep -E 'not ok|Failed test|got:|expected:|at t/' | head -24)
   done
+  printf '%s\n' "$tap_out" | grep -qE 'Dubious|Bad plan|No plan found|Parse errors' &&
+    fails+=("TAP: $(printf '%s\n' "$tap_out" | grep -E '^t/.*(Wstat|Dubious)' | tr '\n' ' ')")
 fi
 
+# what failed, once more at the end, where a truncated log still shows it
+for l in "${fails[@]}"; do printf 'FAIL pg%s %s\n' "$TB_PG_MAJOR" "$l"; done
 printf 'pg%s: %d passed, %d failed\n' "$TB_PG_MAJOR" "$passed" "$failed"
 [ "$failed" -eq 0 ]

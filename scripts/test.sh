@@ -13,11 +13,12 @@ majors=("$@")
 [ ${#majors[@]} -gt 0 ] || majors=(15 18)
 
 passed=0 failed=0
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+log=$(mktemp) all=$(mktemp)
+trap 'rm -f "$log" "$all"' EXIT
 for m in "${majors[@]}"; do
   printf '==> PostgreSQL %s\n' "$m"
   bash "$here/pg-major.sh" "$m" 2>&1 | tee "$log"
+  grep -E '^FAIL pg' "$log" >>"$all"
   out=$(tail -1 "$log")
   if [[ $out =~ ^pg$m:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
     passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
@@ -26,5 +27,6 @@ for m in "${majors[@]}"; do
     failed=$((failed + 1))
   fi
 done
+cat "$all"
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
