@@ -37,7 +37,9 @@
  * Repeats: when compare() finds on both sides a whole group of repeats of a
  * case (run_suite(..., repeats => k): the k latest runs of the case under
  * the label carry env.repeat 1..k), the CI is the hierarchical bootstrap of
- * tb_hier_median_ratio_ci (repeats resampled, then each one's median), the
+ * tb_hier_median_ratio_ci (repeats resampled, then each one's median;
+ * widened to cover Welch's t interval over the repeats' medians, since a
+ * bootstrap of three repeats is too sure of itself), the
  * ratio that of the means of the repeats' medians, and the p50s, n and
  * p_value those of the pooled samples; so run-to-run drift widens the
  * interval instead of producing verdicts.

@@ -18,6 +18,9 @@
  * the mean of those medians; the ratio of the two sides' means is the
  * statistic.  Variation between repeats (the drift of the machine between
  * one run and the next) widens the interval instead of producing verdicts.
+ * With few repeats the interval is also made to cover Welch's t interval
+ * over the repeat medians (tb_repeats_welch_ci), which a three-point
+ * bootstrap underestimates.
  *
  * IDENTIFICATION
  *	  src/core/drift.h
@@ -65,5 +68,20 @@ extern int	tb_hier_median_ratio_ci(const tb_repeat *a, int ka,
 									const tb_repeat *b, int kb,
 									double level, int nresamples, uint64_t seed,
 									double *work, tb_stats_ci *out);
+
+/*
+ * Welch's t interval of the same ratio on the log scale: the log of each
+ * repeat's median is one observation (ka, kb >= 2), the interval is
+ * exp(mean_b - mean_a +/- t se) with Welch-Satterthwaite degrees of freedom.
+ * With three repeats a side the bootstrap of tb_hier_median_ratio_ci sees
+ * only ten distinct resamples of each side and its interval is too narrow;
+ * tb_hier_median_ratio_ci widens its interval to cover this one whenever
+ * both sides have two repeats or more.  out->estimate is the ratio of the
+ * geometric means of the repeat medians.  TB_STATS_EMPTY for fewer than two
+ * repeats a side or a median of 0.
+ */
+extern int	tb_repeats_welch_ci(const tb_repeat *a, int ka,
+								const tb_repeat *b, int kb,
+								double level, tb_stats_ci *out);
 
 #endif							/* TB_DRIFT_H */

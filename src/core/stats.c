@@ -711,3 +711,100 @@ tb_stats_mann_whitney(const int64_t *a, size_t na,
 		out->p_value = 1.0;
 	return TB_STATS_OK;
 }
+
+/*
+ * Continued fraction of the incomplete beta function (modified Lentz; as in
+ * Numerical Recipes' betacf), for x < (a + 1) / (a + b + 2).
+ */
+static double
+beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double		c = 1.0;
+	double		d = 1.0 - (a + b) * x / (a + 1.0);
+	double		h;
+	int			m;
+
+	d = 1.0 / (fabs(d) < tiny ? tiny : d);
+	h = d;
+	for (m = 1; m <= 300; m++)
+	{
+		double		m2 = 2.0 * m;
+		double		num = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
+		double		del;
+		int			step;
+
+		/* the even step, then the odd one */
+		for (step = 0; step < 2; step++)
+		{
+			d = 1.0 + num * d;
+			d = 1.0 / (fabs(d) < tiny ? tiny : d);
+			c = 1.0 + num / c;
+			if (fabs(c) < tiny)
+				c = tiny;
+			del = d * c;
+			h *= del;
+			num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
+		}
+		if (fabs(del - 1.0) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+/* regularized incomplete beta I_x(a, b), 0 <= x <= 1 */
+static double
+beta_inc(double a, double b, double x)
+{
+	double		front;
+
+	if (x <= 0.0)
+		return 0.0;
+	if (x >= 1.0)
+		return 1.0;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1.0) / (a + b + 2.0))
+		return front * beta_cf(a, b, x) / a;
+	return 1.0 - front * beta_cf(b, a, 1.0 - x) / b;
+}
+
+double
+tb_stats_t_cdf(double t, double df)
+{
+	double		tail;
+
+	if (!(df > 0.0) || isnan(t))
+		return NAN;
+	if (isinf(t))
+		return t > 0 ? 1.0 : 0.0;
+	tail = 0.5 * beta_inc(df / 2.0, 0.5, df / (df + t * t));
+	return t > 0 ? 1.0 - tail : tail;
+}
+
+double
+tb_stats_t_quantile(double p, double df)
+{
+	double		lo = -1.0,
+				hi = 1.0;
+	int			i;
+
+	if (!(df > 0.0) || !(p > 0.0 && p < 1.0))
+		return NAN;
+	if (p == 0.5)
+		return 0.0;
+	/* bracket, then bisect: the cdf is monotone */
+	while (tb_stats_t_cdf(lo, df) > p)
+		lo *= 2.0;
+	while (tb_stats_t_cdf(hi, df) < p)
+		hi *= 2.0;
+	for (i = 0; i < 200 && hi - lo > 1e-12 * (1.0 + fabs(lo)); i++)
+	{
+		double		mid = 0.5 * (lo + hi);
+
+		if (tb_stats_t_cdf(mid, df) < p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return 0.5 * (lo + hi);
+}

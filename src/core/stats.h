@@ -242,4 +242,13 @@ extern int	tb_stats_mann_whitney(const int64_t *a, size_t na,
  */
 extern double tb_stats_mann_whitney_cdf(size_t m, size_t n, double u);
 
+/*
+ * Student's t distribution with df > 0 degrees of freedom (df need not be
+ * an integer: Welch's df is not): P(T <= t), and the quantile t_p, 0 < p < 1
+ * (NaN outside those ranges).  Through the regularized incomplete beta
+ * function, I(df / (df + t^2); df/2, 1/2) = P(|T| > t).
+ */
+extern double tb_stats_t_cdf(double t, double df);
+extern double tb_stats_t_quantile(double p, double df);
+
 #endif							/* TB_STATS_H */

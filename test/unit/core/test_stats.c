@@ -1044,6 +1044,32 @@ TB_SUITE(stats_mann_whitney)
 }
 
 /*
+ * Student's t: quantiles from the standard table (any statistics text,
+ * e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2) to its 6 digits, the cdf at 0
+ * and its symmetry, a non-integer df between its neighbours, and NaN out of
+ * range.
+ */
+TB_SUITE(stats_student_t)
+{
+	CHECK_NEAR(tb_stats_t_quantile(0.975, 1), 12.706205, 1e-5);
+	CHECK_NEAR(tb_stats_t_quantile(0.975, 2), 4.302653, 1e-5);
+	CHECK_NEAR(tb_stats_t_quantile(0.975, 4), 2.776445, 1e-5);
+	CHECK_NEAR(tb_stats_t_quantile(0.975, 10), 2.228139, 1e-5);
+	CHECK_NEAR(tb_stats_t_quantile(0.995, 2), 9.924843, 1e-5);
+	CHECK_NEAR(tb_stats_t_quantile(0.95, 30), 1.697261, 1e-5);
+	CHECK_NEAR(tb_stats_t_quantile(0.025, 4), -2.776445, 1e-5);
+	CHECK_NEAR(tb_stats_t_quantile(0.975, 1e6), 1.959966, 1e-4);
+	CHECK_NEAR(tb_stats_t_cdf(0.0, 3), 0.5, 1e-12);
+	CHECK_NEAR(tb_stats_t_cdf(2.0, 3) + tb_stats_t_cdf(-2.0, 3), 1.0, 1e-12);
+	CHECK_NEAR(tb_stats_t_cdf(2.776445, 4), 0.975, 1e-6);
+	CHECK(tb_stats_t_quantile(0.975, 4.5) < tb_stats_t_quantile(0.975, 4));
+	CHECK(tb_stats_t_quantile(0.975, 4.5) > tb_stats_t_quantile(0.975, 5));
+	CHECK(isnan(tb_stats_t_quantile(1.0, 4)));
+	CHECK(isnan(tb_stats_t_quantile(0.5, 0)));
+	CHECK(isnan(tb_stats_t_cdf(1.0, -1)));
+}
+
+/*
  * Speed: 10,000 samples, bootstrap CI of the median with 10,000 resamples,
  * plus the ratio CI against a second 10,000-sample run, the summary and the
  * U test.  Prints the measured times; asserts only a generous bound.
