@@ -59,8 +59,8 @@ my ($e, $lo, $hi, $fit) = split /\|/, $lin;
 # part-way through the sizes bends it (1.28 and 1.30 seen on PG 18); what is
 # asserted is its interval and the class
 note("linear case: exponent $e");
-ok($lo <= 1 && $hi >= 1 && $lo > 0, "linear case: interval [$lo, $hi] holds 1 and not 0");
-is($fit, 'O(n)', 'linear case fits O(n)');
+TasBench::timing_ok(($lo <= 1 && $hi >= 1 && $lo > 0) ? 1 : 0, '==', 1, "linear case: interval [$lo, $hi] holds 1 and not 0");
+TasBench::timing_ok($fit, 'eq', 'O(n)', 'linear case fits O(n)');
 is($node->safe_psql('postgres', q{
 	SELECT coalesce(string_agg(case_name || ' ' || best_fit || ' [' || round(exponent_ci_low::numeric, 2) || ', '
 	                           || round(exponent_ci_high::numeric, 2) || ']', '; '), '')
@@ -77,7 +77,7 @@ is($node->safe_psql('postgres', q{
 my ($pk, $pke) = split /\|/, $node->safe_psql('postgres', q{
 	SELECT best_fit, round(exponent::numeric, 3) FROM tas_bench.scaling_fit('tap', 'scale')
 	 WHERE case_name = 'task_by_pk'});
-ok($pk =~ /^O\((1|log n)\)$/ || $pke < 0.3,
+TasBench::timing_ok(($pk =~ /^O\((1|log n)\)$/ || $pke < 0.3) ? 1 : 0, '==', 1,
 	"primary-key lookup does not grow with the data: $pk, exponent $pke");
 
 note($node->safe_psql('postgres', q{
