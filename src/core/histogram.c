@@ -15,6 +15,7 @@
  *-------------------------------------------------------------------------
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/histogram.h"
@@ -87,9 +88,10 @@ rank_of(uint64_t total, double q)
 	return (uint64_t) r;
 }
 
-int64_t
-tb_hist_quantile64(const tb_hist_layout *l, const uint64_t *counts, uint64_t total,
-				   double q, int64_t min_v, int64_t max_v)
+/* the quantile of counts held as 64-bit (c64) or 32-bit (c32) integers */
+static int64_t
+quantile(const tb_hist_layout *l, const uint64_t *c64, const uint32_t *c32,
+		 uint64_t total, double q, int64_t min_v, int64_t max_v)
 {
 	uint64_t	rank;
 	uint64_t	seen = 0;
@@ -99,7 +101,7 @@ tb_hist_quantile64(const tb_hist_layout *l, const uint64_t *counts, uint64_t tot
 	rank = rank_of(total, q);
 	for (int i = 0; i < l->nbuckets; i++)
 	{
-		seen += counts[i];
+		seen += c64 ? c64[i] : c32[i];
 		if (seen >= rank)
 			return clamp_value(tb_hist_value(l, i), min_v, max_v);
 	}
@@ -107,20 +109,15 @@ tb_hist_quantile64(const tb_hist_layout *l, const uint64_t *counts, uint64_t tot
 }
 
 int64_t
+tb_hist_quantile64(const tb_hist_layout *l, const uint64_t *counts, uint64_t total,
+				   double q, int64_t min_v, int64_t max_v)
+{
+	return quantile(l, counts, NULL, total, q, min_v, max_v);
+}
+
+int64_t
 tb_hist_quantile32(const tb_hist_layout *l, const uint32_t *counts, uint64_t total,
 				   double q, int64_t min_v, int64_t max_v)
 {
-	uint64_t	rank;
-	uint64_t	seen = 0;
-
-	if (total == 0)
-		return -1;
-	rank = rank_of(total, q);
-	for (int i = 0; i < l->nbuckets; i++)
-	{
-		seen += counts[i];
-		if (seen >= rank)
-			return clamp_value(tb_hist_value(l, i), min_v, max_v);
-	}
-	return max_v;
+	return quantile(l, NULL, counts, total, q, min_v, max_v);
 }

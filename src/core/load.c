@@ -1674,6 +1674,21 @@ typedef struct load_options
 	"probe (hand-outs kept per client for the claim probe, 0 to 2000000 / clients; default 0), " \
 	"workload (text), ramp_step (an integer)."
 
+/* an option counted per client: 0 .. max_total / clients, or an error naming it */
+static int32
+per_client_option(const char *key, const char *value, int clients, int64 max_total, const char *hint)
+{
+	int32		v = DatumGetInt32(DirectFunctionCall1(int4in, CStringGetDatum(value)));
+
+	if (v < 0 || (int64) v * clients > max_total)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option %s must be between 0 and %d with %d clients, not %d",
+						key, (int) (max_total / clients), clients, v),
+				 errhint("%s", hint)));
+	return v;
+}
+
 /* SPI connected */
 static void
 parse_options(Jsonb *opts, int clients, load_options *o)
@@ -1730,25 +1745,11 @@ parse_options(Jsonb *opts, int clients, load_options *o)
 		else if (strcmp(key, "seed") == 0)
 			o->seed = DatumGetInt64(DirectFunctionCall1(int8in, CStringGetDatum(value)));
 		else if (strcmp(key, "raw_log") == 0)
-		{
-			o->raw_log = DatumGetInt32(DirectFunctionCall1(int4in, CStringGetDatum(value)));
-			if (o->raw_log < 0 || (int64) o->raw_log * clients > LOAD_RAW_MAX)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option raw_log must be between 0 and %d with %d clients, not %d",
-								LOAD_RAW_MAX / clients, clients, o->raw_log),
-						 errhint("raw_log keeps the first raw_log latencies of each client in tas_bench.load_samples (a test mode); 0 turns it off.")));
-		}
+			o->raw_log = per_client_option(key, value, clients, LOAD_RAW_MAX,
+										   "raw_log keeps the first raw_log latencies of each client in tas_bench.load_samples (a test mode); 0 turns it off.");
 		else if (strcmp(key, "probe") == 0)
-		{
-			o->probe = DatumGetInt32(DirectFunctionCall1(int4in, CStringGetDatum(value)));
-			if (o->probe < 0 || (int64) o->probe * clients > LOAD_PROBE_MAX)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option probe must be between 0 and %d with %d clients, not %d",
-								LOAD_PROBE_MAX / clients, clients, o->probe),
-						 errhint("probe keeps up to that many hand-outs per client (rows of the statement's result with a non-NULL second column, claimed) to count duplicate claims and lost races; 0 turns it off.")));
-		}
+			o->probe = per_client_option(key, value, clients, LOAD_PROBE_MAX,
+										 "probe keeps up to that many hand-outs per client (rows of the statement's result with a non-NULL second column, claimed) to count duplicate claims and lost races; 0 turns it off.");
 		else if (strcmp(key, "workload") == 0)
 			o->workload = value;
 		else if (strcmp(key, "ramp_step") == 0)

@@ -342,86 +342,73 @@ prof_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	frame_pop(fl);
 }
 
+/*
+ * Run one executor phase (the call CALL) inside the profile's frame of
+ * queryDesc's statement; the executor's nesting level counts it for a run's
+ * statistics.  A macro, because the phases' hooks differ in their arguments
+ * (and ExecutorRun's differ between majors).
+ */
+#define RUN_IN_FRAME(queryDesc, CALL) \
+	do { \
+		prof_node  *node_ = profiling ? open_node(queryDesc) : NULL; \
+		int			fl_ = node_ ? frame_push(node_) : -1; \
+		\
+		exec_level++; \
+		PG_TRY(); \
+		{ \
+			CALL; \
+		} \
+		PG_CATCH(); \
+		{ \
+			exec_level--; \
+			if (fl_ >= 0 && profiling) \
+			{ \
+				frame_pop(fl_); \
+				forget_open(queryDesc); \
+			} \
+			PG_RE_THROW(); \
+		} \
+		PG_END_TRY(); \
+		exec_level--; \
+		if (fl_ >= 0 && profiling) \
+			frame_pop(fl_); \
+	} while (0)
+
+static void
+next_ExecutorRun(TB_EXECUTOR_RUN_ARGS)
+{
+	if (prev_ExecutorRun)
+		prev_ExecutorRun(TB_EXECUTOR_RUN_PASS);
+	else
+		standard_ExecutorRun(TB_EXECUTOR_RUN_PASS);
+}
+
 static void
 prof_ExecutorRun(TB_EXECUTOR_RUN_ARGS)
 {
-	prof_node  *node;
-	int			fl;
-
 	/* outside a profile and a run's statistics: pass through, nothing else */
 	if (!profiling && !tb_runstats_listening)
-	{
-		if (prev_ExecutorRun)
-			prev_ExecutorRun(TB_EXECUTOR_RUN_PASS);
-		else
-			standard_ExecutorRun(TB_EXECUTOR_RUN_PASS);
-		return;
-	}
-	node = profiling ? open_node(queryDesc) : NULL;
-	fl = node ? frame_push(node) : -1;
-	exec_level++;
-	PG_TRY();
-	{
-		if (prev_ExecutorRun)
-			prev_ExecutorRun(TB_EXECUTOR_RUN_PASS);
-		else
-			standard_ExecutorRun(TB_EXECUTOR_RUN_PASS);
-	}
-	PG_CATCH();
-	{
-		exec_level--;
-		if (fl >= 0 && profiling)
-		{
-			frame_pop(fl);
-			forget_open(queryDesc);
-		}
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-	exec_level--;
-	if (fl >= 0 && profiling)
-		frame_pop(fl);
+		next_ExecutorRun(TB_EXECUTOR_RUN_PASS);
+	else
+		RUN_IN_FRAME(queryDesc, next_ExecutorRun(TB_EXECUTOR_RUN_PASS));
+}
+
+static void
+next_ExecutorFinish(QueryDesc *queryDesc)
+{
+	if (prev_ExecutorFinish)
+		prev_ExecutorFinish(queryDesc);
+	else
+		standard_ExecutorFinish(queryDesc);
 }
 
 static void
 prof_ExecutorFinish(QueryDesc *queryDesc)
 {
-	prof_node  *node;
-	int			fl;
-
-	/* outside a profile and a run's statistics: pass through, nothing else */
 	if (!profiling && !tb_runstats_listening)
-	{
-		if (prev_ExecutorFinish)
-			prev_ExecutorFinish(queryDesc);
-		else
-			standard_ExecutorFinish(queryDesc);
-		return;
-	}
-	node = profiling ? open_node(queryDesc) : NULL;
-	fl = node ? frame_push(node) : -1;
-	exec_level++;
-	PG_TRY();
-	{
-		if (prev_ExecutorFinish)
-			prev_ExecutorFinish(queryDesc);
-		else
-			standard_ExecutorFinish(queryDesc);
-	}
-	PG_CATCH();
-	{
-		exec_level--;
-		if (fl >= 0 && profiling)
-		{
-			frame_pop(fl);
-			forget_open(queryDesc);
-		}
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-	exec_level--;
-	if (fl >= 0 && profiling)
-		frame_pop(fl);
+		next_ExecutorFinish(queryDesc);
+	else
+		RUN_IN_FRAME(queryDesc, next_ExecutorFinish(queryDesc));
 }
 
 static void
