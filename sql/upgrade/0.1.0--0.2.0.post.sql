@@ -100,6 +100,19 @@ BEGIN
 END
 $$;
 
-DROP TABLE pg_temp.tb_up_runs, pg_temp.tb_up_samples, pg_temp.tb_up_plans, pg_temp.tb_up_datasets,
+DO $$
+DECLARE
+    changed text;
+BEGIN
+    SELECT pg_catalog.string_agg(p.statement, '; ' ORDER BY p.statement) INTO changed
+      FROM pg_temp.tb_up_privileges p;
+    IF changed IS NOT NULL THEN
+        RAISE WARNING 'privileges changed on tas_bench 0.1.0''s objects are not carried over to 0.2.0: %', changed
+            USING HINT = '0.2.0 stores results as the extension''s owner, so a role that benchmarks needs EXECUTE on the functions only (doc/security.md); grant or revoke again what still applies.';
+    END IF;
+END
+$$;
+
+DROP TABLE pg_temp.tb_up_privileges, pg_temp.tb_up_runs, pg_temp.tb_up_samples, pg_temp.tb_up_plans, pg_temp.tb_up_datasets,
            pg_temp.tb_up_dataset_templates, pg_temp.tb_up_cases, pg_temp.tb_up_targets,
            pg_temp.tb_up_sequences;

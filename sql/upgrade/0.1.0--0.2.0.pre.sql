@@ -28,6 +28,50 @@ INSERT INTO pg_temp.tb_up_sequences SELECT 'runs', 'run_id', s.last_value, s.is_
 INSERT INTO pg_temp.tb_up_sequences SELECT 'plans', 'plan_id', s.last_value, s.is_called FROM @extschema@.plans_plan_id_seq s;
 INSERT INTO pg_temp.tb_up_sequences SELECT 'datasets', 'dataset_id', s.last_value, s.is_called FROM @extschema@.datasets_dataset_id_seq s;
 
+-- Privileges granted or revoked on 0.1.0's objects since it was installed
+-- (pg_init_privs holds what its script set; NULL is the default, acldefault).
+-- They are not carried over, 0.2.0 having its own model (doc/security.md):
+-- the epilogue names them in a WARNING.
+CREATE TABLE pg_temp.tb_up_privileges AS
+WITH m AS (
+    SELECT o.type, o.identity,
+           coalesce(c.relacl, p.proacl,
+                    pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's'
+                                               WHEN c.oid IS NOT NULL THEN 'r' ELSE 'f' END::"char",
+                                          coalesce(c.relowner, p.proowner))) AS acl,
+           coalesce(i.initprivs,
+                    pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's'
+                                               WHEN c.oid IS NOT NULL THEN 'r' ELSE 'f' END::"char",
+                                          coalesce(c.relowner, p.proowner))) AS init
+      FROM pg_catalog.pg_depend d
+     CROSS JOIN LATERAL pg_catalog.pg_identify_object(d.classid, d.objid, 0) o
+      LEFT JOIN pg_catalog.pg_class c
+             ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = d.objid
+      LEFT JOIN pg_catalog.pg_proc p
+             ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND p.oid = d.objid
+      LEFT JOIN pg_catalog.pg_init_privs i
+             ON i.classoid = d.classid AND i.objoid = d.objid AND i.objsubid = 0
+     WHERE d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+       AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'tas_bench')
+       AND d.deptype = 'e'
+       AND (c.oid IS NOT NULL OR p.oid IS NOT NULL)
+), changed AS (
+    SELECT m.type, m.identity, 'GRANT' AS verb, g.grantee, g.privilege_type
+      FROM m, LATERAL (SELECT x.grantee, x.privilege_type FROM pg_catalog.aclexplode(m.acl) x
+                       EXCEPT SELECT y.grantee, y.privilege_type FROM pg_catalog.aclexplode(m.init) y) g
+    UNION ALL
+    SELECT m.type, m.identity, 'REVOKE', g.grantee, g.privilege_type
+      FROM m, LATERAL (SELECT y.grantee, y.privilege_type FROM pg_catalog.aclexplode(m.init) y
+                       EXCEPT SELECT x.grantee, x.privilege_type FROM pg_catalog.aclexplode(m.acl) x) g
+)
+SELECT pg_catalog.format('%s %s ON %s %s %s %s', verb, privilege_type,
+                         CASE type WHEN 'sequence' THEN 'SEQUENCE' WHEN 'function' THEN 'FUNCTION'
+                                   WHEN 'procedure' THEN 'PROCEDURE' ELSE 'TABLE' END,
+                         identity, CASE verb WHEN 'GRANT' THEN 'TO' ELSE 'FROM' END,
+                         CASE grantee WHEN 0 THEN 'PUBLIC'
+                                      ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(grantee)) END) AS statement
+  FROM changed;
+
 -- Drop every member object of the extension (pg_depend, deptype 'e'),
 -- without CASCADE: an object of the user's that depends on one of them (a
 -- view over tas_bench.runs, a function returning tas_bench.comparison) stops
