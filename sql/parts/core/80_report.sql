@@ -357,7 +357,7 @@ BEGIN
       INTO det FROM (SELECT cmp[i] AS c, i AS o FROM generate_subscripts(cmp, 1) i) x WHERE cardinality((c).changed) > 0 OR (c).plan_changed;
 
     RETURN '<section id="comparison"><h2>Comparison with <code>' || @extschema@.report_esc(baseline) || '</code></h2>'
-        || format('<p class="note">tas_bench.compare(%s, %s, noise =&gt; %s, alpha =&gt; %s): %s. A case is <b>faster</b> or <b>slower</b> only when the rank test is significant and the whole interval lies outside the band; <b>unchanged</b> when the interval lies inside it.</p>',
+        || format('<p class="note">tas_bench.compare(%s, %s, noise =&gt; %s, alpha =&gt; %s): %s. A case is <b>faster</b> or <b>slower</b> only when the rank test is significant and the whole interval lies outside the band; <b>unchanged</b> when the interval lies inside it; <b>unstable</b> when a side drifted inside its run more than the band and the change does not exceed that drift.</p>',
                   @extschema@.report_esc(quote_literal(baseline)), @extschema@.report_esc(quote_literal(label)), noise, alpha,
                   coalesce(counts, 'no cases'))
         || svg
@@ -578,7 +578,7 @@ AS $$
 DECLARE
     known text; arg text; lbl text; sc text := scaling; labels text[];
     css constant text := $css$
-:root{--fg:#1d2330;--muted:#5b6478;--line:#c9ced8;--bg:#fff;--stripe:#f4f6f9;--bar:#4a78c2;--faster:#1b8a3a;--slower:#c62828;--unchanged:#6b7280;--inconclusive:#c78a00;--other:#7b3fa0}
+:root{--fg:#1d2330;--muted:#5b6478;--line:#c9ced8;--bg:#fff;--stripe:#f4f6f9;--bar:#4a78c2;--faster:#1b8a3a;--slower:#c62828;--unchanged:#6b7280;--inconclusive:#c78a00;--unstable:#b4540a;--other:#7b3fa0}
 *{box-sizing:border-box}
 body{font:14px/1.45 "DejaVu Sans",system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg);margin:0;padding:0 16px 32px}
 main{max-width:1120px;margin:0 auto}
@@ -621,6 +621,7 @@ svg .scaling .pt,svg circle.pt{fill:var(--fg)}
 .v-slower .pt,.v-slower .ci{fill:var(--slower);stroke:var(--slower)}.v-slower .verdict-text,tr.v-slower td.verdict{color:var(--slower);fill:var(--slower)}
 .v-unchanged .pt,.v-unchanged .ci{fill:var(--unchanged);stroke:var(--unchanged)}.v-unchanged .verdict-text{fill:var(--unchanged)}
 .v-inconclusive .pt,.v-inconclusive .ci{fill:var(--inconclusive);stroke:var(--inconclusive)}.v-inconclusive .verdict-text,tr.v-inconclusive td.verdict{color:var(--inconclusive);fill:var(--inconclusive)}
+.v-unstable .pt,.v-unstable .ci{fill:var(--unstable);stroke:var(--unstable)}.v-unstable .verdict-text,tr.v-unstable td.verdict{color:var(--unstable);fill:var(--unstable)}
 .v-new .verdict-text,.v-missing .verdict-text,.v-failed .verdict-text{fill:var(--other)}
 td.verdict{font-weight:600}
 footer{margin-top:30px;color:var(--muted);font-size:12px}
