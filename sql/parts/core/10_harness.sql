@@ -270,20 +270,5 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.spi_loop_ns(text, integer) IS
   'Reference for bench/harness_floor: mean ns per call of a bare saved-plan SPI loop (no per-call timing, nothing stored); sql is one statement without parameters, iterations between 1 and tas_bench.max_iterations';
 
-CREATE VIEW @extschema@.run_summary AS
-SELECT run_id, label, suite, coalesce(case_name, name) AS name, mode, status, n,
-       round(p50_ns / 1e6, 4) AS p50_ms,
-       round(p95_ns / 1e6, 4) AS p95_ms,
-       round(p99_ns / 1e6, 4) AS p99_ms,
-       round((mean_ns / 1e6)::numeric, 4) AS mean_ms,
-       round((stddev_ns / 1e6)::numeric, 4) AS stddev_ms,
-       round(p95_p50::numeric, 2) AS p95_p50,
-       round(rows_per_call::numeric, 1) AS rows,
-       round(shared_hit_per_call::numeric, 1) AS hit,
-       round(shared_read_per_call::numeric, 1) AS read,
-       round(wal_bytes_per_call::numeric, 0) AS wal_bytes,
-       dataset_tasks, started_at
-  FROM @extschema@.runs;
-
-COMMENT ON VIEW @extschema@.run_summary IS
-  'tas_bench.runs for people: milliseconds, rounded, per-call rows/buffers/WAL';
+-- tas_bench.run_summary (runs for people) is in 70_privileges.sql, with the
+-- privileges that decide what of a run it shows.

@@ -286,4 +286,4 @@ COMMENT ON FUNCTION @extschema@.suite_report(text, text) IS
 -- Results are readable by everyone; writing them (running benchmarks) needs
 -- grants from the extension's owner, see the README section "Privileges".
 GRANT SELECT ON @extschema@.runs, @extschema@.samples, @extschema@.plans, @extschema@.cases,
-                @extschema@.targets, @extschema@.run_summary, @extschema@.run_plans TO PUBLIC;
+                @extschema@.targets, @extschema@.run_plans TO PUBLIC;

@@ -131,7 +131,7 @@ CREATE POLICY cases_delete ON @extschema@.cases FOR DELETE
 -- Every run for everyone, its SQL and parameters only for those who may read
 -- them (as pg_stat_statements shows <insufficient privilege>).  The view's
 -- owner reads runs past row-level security; may_read() decides per row.
-CREATE OR REPLACE VIEW @extschema@.run_summary AS
+CREATE VIEW @extschema@.run_summary AS
 SELECT run_id, label, suite, coalesce(case_name, name) AS name, mode, status, n,
        round(p50_ns / 1e6, 4) AS p50_ms,
        round(p95_ns / 1e6, 4) AS p95_ms,
@@ -149,6 +149,10 @@ SELECT run_id, label, suite, coalesce(case_name, name) AS name, mode, status, n,
        CASE WHEN params IS NULL OR @extschema@.may_read(owner) THEN params
             ELSE '<insufficient privilege>' END AS params
   FROM @extschema@.runs;
+
+COMMENT ON VIEW @extschema@.run_summary IS
+  'tas_bench.runs for people: milliseconds, rounded, per-call rows/buffers/WAL; sql and params shown only to who may read the run (else <insufficient privilege>)';
+GRANT SELECT ON @extschema@.run_summary TO PUBLIC;
 
 -- run_suite's records, written as bookkeeping (src/core/records.c)
 CREATE FUNCTION @extschema@.record_failed_run(name text, label text, sql text, params text,
