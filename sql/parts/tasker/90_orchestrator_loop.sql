@@ -19,6 +19,34 @@
 -- orchestrator does: they run as the caller, under the target's search_path
 -- (tas_bench.orchestrator_loop sets it).
 
+-- A task with no step in flight any more moves on from from_state: to
+-- complete when every step is complete (or resolved manually), else back to
+-- waiting_for_dependencies.  true when this call completed it.
+CREATE FUNCTION @extschema@.orchestrator_move_on(tu uuid, from_state text, proc uuid)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+AS $$
+#variable_conflict use_variable
+BEGIN
+    IF EXISTS (SELECT 1 FROM workflow_steps ws
+                 LEFT JOIN workflow_step_transitions wst
+                        ON wst.workflow_step_uuid = ws.workflow_step_uuid AND wst.most_recent
+                WHERE ws.task_uuid = tu
+                  AND coalesce(wst.to_state, 'pending') NOT IN ('complete', 'resolved_manually')) THEN
+        PERFORM transition_task_state_atomic(tu, from_state, 'waiting_for_dependencies', proc, '{}');
+        RETURN false;
+    END IF;
+    IF transition_task_state_atomic(tu, from_state, 'complete', proc, '{}') THEN
+        UPDATE tasks tk SET complete = true, updated_at = localtimestamp WHERE tk.task_uuid = tu;
+        RETURN true;
+    END IF;
+    RETURN false;
+END
+$$;
+
+COMMENT ON FUNCTION @extschema@.orchestrator_move_on(uuid, text, uuid) IS
+  'Part of orchestrator_tick (run under the target''s search_path): a task with no step in flight moves on from from_state to complete when every step is complete or resolved manually (true when this call completed it), else back to waiting_for_dependencies';
+
 CREATE FUNCTION @extschema@.orchestrator_tick(kind text, batch integer DEFAULT 5)
 RETURNS TABLE(task_uuid uuid, claimed boolean, completed boolean, handed_at timestamptz)
 LANGUAGE plpgsql VOLATILE
@@ -68,21 +96,12 @@ BEGIN
             END LOOP;
             IF enq > 0 THEN
                 PERFORM transition_task_state_atomic(t.tu, 'enqueuing_steps', 'steps_in_process', proc, '{}');
-            ELSIF NOT EXISTS (SELECT 1 FROM workflow_steps ws
-                                LEFT JOIN workflow_step_transitions wst
-                                       ON wst.workflow_step_uuid = ws.workflow_step_uuid AND wst.most_recent
-                               WHERE ws.task_uuid = t.tu
-                                 AND coalesce(wst.to_state, 'pending') NOT IN ('complete', 'resolved_manually')) THEN
-                IF transition_task_state_atomic(t.tu, 'enqueuing_steps', 'complete', proc, '{}') THEN
-                    UPDATE tasks tk SET complete = true, updated_at = ts WHERE tk.task_uuid = t.tu;
-                    task_uuid := t.tu;
-                    claimed := NULL;
-                    completed := true;
-                    handed_at := NULL;
-                    RETURN NEXT;
-                END IF;
-            ELSE
-                PERFORM transition_task_state_atomic(t.tu, 'enqueuing_steps', 'waiting_for_dependencies', proc, '{}');
+            ELSIF @extschema@.orchestrator_move_on(t.tu, 'enqueuing_steps', proc) THEN
+                task_uuid := t.tu;
+                claimed := NULL;
+                completed := true;
+                handed_at := NULL;
+                RETURN NEXT;
             END IF;
         END LOOP;
     ELSIF kind = 'work' THEN
@@ -111,21 +130,12 @@ BEGIN
                                     JOIN workflow_step_transitions wst
                                       ON wst.workflow_step_uuid = ws.workflow_step_uuid AND wst.most_recent
                                    WHERE ws.task_uuid = s.tu AND wst.to_state IN ('enqueued', 'in_progress'));
-            IF NOT EXISTS (SELECT 1 FROM workflow_steps ws
-                             LEFT JOIN workflow_step_transitions wst
-                                    ON wst.workflow_step_uuid = ws.workflow_step_uuid AND wst.most_recent
-                            WHERE ws.task_uuid = s.tu
-                              AND coalesce(wst.to_state, 'pending') NOT IN ('complete', 'resolved_manually')) THEN
-                IF transition_task_state_atomic(s.tu, 'steps_in_process', 'complete', proc, '{}') THEN
-                    UPDATE tasks tk SET complete = true, updated_at = ts WHERE tk.task_uuid = s.tu;
-                    task_uuid := s.tu;
-                    claimed := NULL;
-                    completed := true;
-                    handed_at := NULL;
-                    RETURN NEXT;
-                END IF;
-            ELSE
-                PERFORM transition_task_state_atomic(s.tu, 'steps_in_process', 'waiting_for_dependencies', proc, '{}');
+            IF @extschema@.orchestrator_move_on(s.tu, 'steps_in_process', proc) THEN
+                task_uuid := s.tu;
+                claimed := NULL;
+                completed := true;
+                handed_at := NULL;
+                RETURN NEXT;
             END IF;
         END LOOP;
     ELSE
