@@ -97,11 +97,7 @@ BEGIN
             IF enq > 0 THEN
                 PERFORM transition_task_state_atomic(t.tu, 'enqueuing_steps', 'steps_in_process', proc, '{}');
             ELSIF @extschema@.orchestrator_move_on(t.tu, 'enqueuing_steps', proc) THEN
-                task_uuid := t.tu;
-                claimed := NULL;
-                completed := true;
-                handed_at := NULL;
-                RETURN NEXT;
+                RETURN QUERY SELECT t.tu, NULL::boolean, true, NULL::timestamptz;
             END IF;
         END LOOP;
     ELSIF kind = 'work' THEN
@@ -131,11 +127,7 @@ BEGIN
                                       ON wst.workflow_step_uuid = ws.workflow_step_uuid AND wst.most_recent
                                    WHERE ws.task_uuid = s.tu AND wst.to_state IN ('enqueued', 'in_progress'));
             IF @extschema@.orchestrator_move_on(s.tu, 'steps_in_process', proc) THEN
-                task_uuid := s.tu;
-                claimed := NULL;
-                completed := true;
-                handed_at := NULL;
-                RETURN NEXT;
+                RETURN QUERY SELECT s.tu, NULL::boolean, true, NULL::timestamptz;
             END IF;
         END LOOP;
     ELSE
