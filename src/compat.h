@@ -180,8 +180,8 @@ tb_init_materialized_srf(FunctionCallInfo fcinfo)
  * ANALYZE of the last tables it vacuumed were still those of before (on 13,
  * target_settled() said false right after settle()).  TB_PGSTAT_AWAIT_MAINTAINED
  * waits, at most 10 s, until the statistics this backend reads show a VACUUM
- * and an ANALYZE of each of the n tables since `since`; from 15 it does
- * nothing.
+ * and an ANALYZE of each of the n tables since `since` (not at all with
+ * track_counts off); from 15 it does nothing.
  */
 #if PG_VERSION_NUM >= 150000
 #define TB_PGSTAT_AWAIT_MAINTAINED(relids, n, since) \
@@ -195,6 +195,8 @@ tb_pgstat_await_maintained(const Oid *relids, int n, TimestampTz since)
 {
 	TimestampTz give_up = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 10000);
 
+	if (!pgstat_track_counts)
+		return;					/* VACUUM and ANALYZE report nothing then */
 	for (;;)
 	{
 		int			i;
