@@ -211,7 +211,7 @@ BEGIN
         'library_version', @extschema@.version(),
         'database', current_database(),
         'pg_stat_statements', @extschema@.pgss_status(),
-        'settings', (SELECT jsonb_object_agg(name, setting || coalesce(unit, '') ORDER BY name)
+        'settings', (SELECT jsonb_object_agg(name, current_setting(name) ORDER BY name)
                        FROM pg_settings
                       WHERE name IN ('shared_buffers', 'work_mem', 'jit', 'synchronous_commit',
                                      'random_page_cost', 'seq_page_cost', 'effective_cache_size',
