@@ -73,6 +73,12 @@ make -s -j"$jobs" >/dev/null 2>"$work/build.log" ||
   { tail -30 "$work/build.log" >&2; exit 1; }
 make -s install >/dev/null
 make -s -C src/test/isolation install >/dev/null
+# before 14 that installs neither pg_isolation_regress nor isolationtester
+iso=$prefix/lib/postgresql/pgxs/src/test/isolation
+[ -x "$iso/pg_isolation_regress" ] || {
+  install -d "$iso"
+  install -m 755 src/test/isolation/pg_isolation_regress src/test/isolation/isolationtester "$iso/"
+}
 make -s -C src/test/perl install >/dev/null
 make -s -C contrib/pg_stat_statements install >/dev/null
 chmod -R a+rX "$cache"

@@ -20,6 +20,11 @@ pg_stat_statements.track = all
 tas_bench.progress_interval = 0
 });
 $node->start;
+# PostgreSQL 13 (pg_stat_statements 1.8) has no toplevel column: run_statements
+# holds NULL there.  And before 14 PL/pgSQL runs the expression of a RETURN as
+# "SELECT expr", so the nested statement's text starts with "SELECT (SELECT".
+my $pg13 = $node->safe_psql('postgres', 'SHOW server_version_num') < 140000;
+my $nested = $pg13 ? 'SELECT \\(SELECT count' : '\\(SELECT count';
 $node->safe_psql('postgres', q{
 CREATE EXTENSION pg_stat_statements;
 CREATE EXTENSION tas_bench;
@@ -65,8 +70,10 @@ my $rows = $node->safe_psql('postgres', qq{
 is($rows, 't|50|50|t,f|150|150|t,f|150|150|t',
 	'profile: the harness statement (50 calls) and the two nested statements (150 calls each), all exact');
 is($node->safe_psql('postgres', qq{
-	SELECT count(*) FROM tas_bench.run_statements WHERE run_table = 'profile_runs' AND run_id = $pid AND NOT toplevel}),
-	'3', 'all three are nested (toplevel false): the harness runs them inside profile()');
+	SELECT count(*) FROM tas_bench.run_statements WHERE run_table = 'profile_runs' AND run_id = $pid
+	   AND } . ($pg13 ? 'toplevel IS NULL' : 'NOT toplevel')),
+	'3', $pg13 ? 'toplevel NULL on 13 (pg_stat_statements 1.8 has no toplevel)'
+	  : 'all three are nested (toplevel false): the harness runs them inside profile()');
 # the profile's own tree names the same statements with the same query ids
 is($node->safe_psql('postgres', qq{
 	SELECT count(*) FROM tas_bench.profile_statements s
@@ -77,7 +84,7 @@ is($node->safe_psql('postgres', qq{
 is($node->safe_psql('postgres', qq{
 	SELECT string_agg(format('%s:%s:%s', level, calls / 50, left(statement, 24)), ',' ORDER BY level)
 	  FROM tas_bench.profile_statements WHERE run_id = $pid}),
-	'0:1:SELECT p.outer_fn(3),1:3:SELECT p.group_size(g) +,2:3:(SELECT count(*) FROM p.',
+	'0:1:SELECT p.outer_fn(3),1:3:SELECT p.group_size(g) +,2:3:' . ($pg13 ? 'SELECT (SELECT count(*) ' : '(SELECT count(*) FROM p.'),
 	'tree: outer statement, the SQL function\'s query 3 times per call, the PL/pgSQL query under it');
 is($node->safe_psql('postgres', qq{
 	SELECT string_agg(format('%s>%s:%s', coalesce(caller, '-'), callee, calls / 50), ',' ORDER BY calls)
@@ -115,7 +122,7 @@ my $bc = $node->safe_psql('postgres', q{
 is($node->safe_psql('postgres', qq{
 	SELECT string_agg(format('%s|%s|%s', harness_statement, calls, exact), ',' ORDER BY calls, query)
 	  FROM tas_bench.run_statements
-	 WHERE run_table = 'runs' AND run_id = $bc AND query ~ '^(SELECT p.outer_fn|\\(SELECT count|SELECT p.group_size)'})
+	 WHERE run_table = 'runs' AND run_id = $bc AND query ~ '^(SELECT p.outer_fn|$nested|SELECT p.group_size)'})
 	  . '/' . $node->safe_psql('postgres', qq{
 	SELECT count(*) FROM tas_bench.run_memory WHERE run_table = 'runs' AND run_id = $bc}),
 	't|30|t,f|60|t,f|60|t/1', 'bench_commit: the timed calls and the nested statements, exact; memory recorded');
@@ -162,7 +169,7 @@ $h->finish;
 is($node->safe_psql('postgres', qq{
 	SELECT string_agg(format('%s|%s', harness_statement, exact), ',' ORDER BY harness_statement DESC, query)
 	  FROM tas_bench.run_statements
-	 WHERE run_table = 'runs' AND run_id = $shared AND query ~ '^(SELECT p.outer_fn|\\(SELECT count)'}),
+	 WHERE run_table = 'runs' AND run_id = $shared AND query ~ '^(SELECT p.outer_fn|$nested)'}),
 	't|t,f|f',
 	'with a concurrent session: the harness statement exact, the statement both ran marked shared');
 
