@@ -348,12 +348,17 @@ is($node->safe_psql('old', q{
 
 my $dump = $node->basedir . '/old.dump';
 command_ok([ 'pg_dump', '-Fc', '-f', $dump, '-d', $node->connstr('old') ], 'pg_dump of the upgraded database');
-$node->safe_psql('postgres', 'CREATE DATABASE restored');
-command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('restored'), $dump ],
-	'pg_restore into a new database');
-is($node->safe_psql('restored', q{SELECT extversion FROM pg_extension WHERE extname = 'tas_bench'}), '0.2.0',
-	'the restored extension is 0.2.0');
-results_intact('restored', 'after dump and restore');
+# restore_into(db, dump, what): a new database db from dump, as 0.2.0, results intact
+sub restore_into
+{
+	my ($db, $file, $what) = @_;
+	$node->safe_psql('postgres', "CREATE DATABASE $db");
+	command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr($db), $file ], "pg_restore $what");
+	is($node->safe_psql($db, q{SELECT extversion FROM pg_extension WHERE extname = 'tas_bench'}), '0.2.0',
+		"$what: the extension is 0.2.0");
+	results_intact($db, $what);
+}
+restore_into('restored', $dump, 'after dump and restore');
 is($node->safe_psql('restored', q{
 	SELECT string_agg(case_name || ' ' || verdict, ', ' ORDER BY case_name) FROM tas_bench.compare('before', 'after')}),
 	'c1 slower, c2 unchanged, c3 missing', 'compare() after dump and restore');
@@ -362,12 +367,7 @@ is($node->safe_psql('restored', $catalog), $fresh, 'the restored extension has t
 # the other way from 0.1.0: its dump restored where 0.2.0 is installed
 # (CREATE EXTENSION makes 0.2.0, 0.1.0's samples rows go into the view's
 # INSTEAD OF INSERT trigger, runs get the restoring role as owner)
-$node->safe_psql('postgres', 'CREATE DATABASE from010');
-command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('from010'), $dump010 ],
-	'pg_restore of the 0.1.0 dump where 0.2.0 is installed');
-is($node->safe_psql('from010', q{SELECT extversion FROM pg_extension WHERE extname = 'tas_bench'}), '0.2.0',
-	'the 0.1.0 dump restores as 0.2.0');
-results_intact('from010', 'in the 0.1.0 dump restored as 0.2.0');
+restore_into('from010', $dump010, 'the 0.1.0 dump restored where 0.2.0 is installed');
 
 # in the upgraded database: a new run, cleanup() of the dataset 0.1.0 generated
 is($node->safe_psql('old', q{
